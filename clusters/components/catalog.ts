@@ -1,0 +1,94 @@
+import { fileURLToPath } from 'node:url';
+import { versions, type ComponentName } from './versions.ts';
+
+/** One file of an official release, with the checksum that vouches for it. */
+export interface ReleaseArtifact {
+  readonly url: string;
+  readonly checksumUrl: string;
+  /** File name to look up in a multi-line checksum file (`SHA256SUMS`); absent for single-hash files. */
+  readonly checksumEntry?: string;
+  /** For a .tar.gz release: the binary's path inside the archive. */
+  readonly archiveMember?: string;
+}
+
+/** How to build a component from the Go module proxy through a wrapper module in this repo. */
+export interface GoBuildRecipe {
+  /** Absolute path of the wrapper module. */
+  readonly moduleDir: string;
+  /** Import path of the main package. */
+  readonly mainPackage: string;
+  /** The binary the build writes. */
+  readonly output: string;
+  readonly ldflags: readonly string[];
+}
+
+export interface ComponentSpec {
+  readonly name: ComponentName;
+  readonly version: string;
+  /** Binaries this component provides. A Go build may provide them as links to one multi-call binary. */
+  readonly binaries: readonly string[];
+  /** Default base of release downloads; `TESTBED_<NAME>_RELEASE_URL` replaces it (mirrors, tests). */
+  readonly releaseBaseUrl: string;
+  release(binary: string, baseUrl: string): ReleaseArtifact;
+  readonly goBuild: GoBuildRecipe;
+}
+
+const goArch = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
+const wrapperModule = (name: string) => fileURLToPath(new URL(`./go/${name}`, import.meta.url));
+
+const kubernetes: ComponentSpec = {
+  name: 'kubernetes',
+  version: versions.kubernetes,
+  binaries: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
+  releaseBaseUrl: 'https://dl.k8s.io/release',
+  release: (binary, base) => {
+    const url = `${base}/${versions.kubernetes}/bin/linux/${goArch}/${binary}`;
+    return { url, checksumUrl: `${url}.sha256` };
+  },
+  goBuild: {
+    moduleDir: wrapperModule('kube'),
+    mainPackage: '.',
+    output: 'kube',
+    ldflags: [
+      `-X k8s.io/component-base/version.gitVersion=${versions.kubernetes}`,
+      `-X k8s.io/component-base/version.gitMajor=${versions.kubernetes.split('.')[0]!.slice(1)}`,
+      `-X k8s.io/component-base/version.gitMinor=${versions.kubernetes.split('.')[1]}`,
+      '-X k8s.io/component-base/version.gitTreeState=clean',
+    ],
+  },
+};
+
+const etcd: ComponentSpec = {
+  name: 'etcd',
+  version: versions.etcd,
+  binaries: ['etcd'],
+  releaseBaseUrl: 'https://github.com/etcd-io/etcd/releases/download',
+  release: (_binary, base) => {
+    const archive = `etcd-${versions.etcd}-linux-${goArch}`;
+    return {
+      url: `${base}/${versions.etcd}/${archive}.tar.gz`,
+      checksumUrl: `${base}/${versions.etcd}/SHA256SUMS`,
+      checksumEntry: `${archive}.tar.gz`,
+      archiveMember: `${archive}/etcd`,
+    };
+  },
+  goBuild: {
+    moduleDir: wrapperModule('etcd'),
+    mainPackage: 'go.etcd.io/etcd/server/v3',
+    output: 'etcd',
+    ldflags: [],
+  },
+};
+
+export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd };
+
+/** The component that provides `binary`. */
+export function componentOf(binary: string): ComponentSpec {
+  const spec = Object.values(catalog).find((c) => c.binaries.includes(binary));
+  if (!spec) throw new Error(`unknown binary ${binary}; known: ${Object.values(catalog).flatMap((c) => c.binaries).join(', ')}`);
+  return spec;
+}
+
+/** `kube-apiserver` → `TESTBED_KUBE_APISERVER_BIN`. */
+export const overrideEnvVar = (binary: string) => `TESTBED_${binary.toUpperCase().replace(/-/g, '_')}_BIN`;
+export const releaseUrlEnvVar = (component: ComponentName) => `TESTBED_${component.toUpperCase()}_RELEASE_URL`;

@@ -1,0 +1,15 @@
+export { versions, type ComponentName } from './versions.ts';
+export { catalog, overrideEnvVar, releaseUrlEnvVar, type ComponentSpec } from './catalog.ts';
+export { cacheRoot } from './cache-dir.ts';
+export { expectedSha256 } from './release-download.ts';
+export { BuildError } from './go-build.ts';
+export {
+  provisionBinaries,
+  lookupBinary,
+  allBinaries,
+  ComponentUnavailableError,
+  type ResolvedBinary,
+  type BinarySource,
+  type Provenance,
+  type ProvisionOptions,
+} from './provision.ts';

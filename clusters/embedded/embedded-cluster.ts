@@ -1,0 +1,310 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { provisionBinaries, versions, type ResolvedBinary } from '../components/index.ts';
+import { findOwnedProcesses, freePort, isAlive, reapOwnedProcesses, terminate, type LocalProcess } from '../process/index.ts';
+import { silentProgress, type Progress } from '../progress.ts';
+import {
+  ClusterPaths,
+  createStateDir,
+  knownClusters,
+  readClusterInfo,
+  removeStateDir,
+  writeClusterInfo,
+  type ClusterInfo,
+} from './cluster-state.ts';
+import { SERVICE_CLUSTER_IP_RANGE, createControlPlanePki } from './control-plane-pki.ts';
+import { Etcd } from './etcd.ts';
+import { KubeApiServer } from './kube-apiserver.ts';
+import { KubeControllerManager } from './kube-controller-manager.ts';
+import { KubeScheduler } from './kube-scheduler.ts';
+import { renderKubeconfig } from './kubeconfig.ts';
+import { NodeAgent } from './node-agent/index.ts';
+import { answersOk } from './tls-get.ts';
+
+export interface UpOptions {
+  /** Cluster name; several clusters can run side by side. Default `default`. */
+  readonly name?: string;
+  /** Number of Node objects the node agent registers. Default 1. */
+  readonly nodes?: number;
+  /** YAML or JSON file mapping images to local commands. */
+  readonly imagesFile?: string;
+  /** Binary name → path, as given by `--bin`. */
+  readonly binaryOverrides?: Readonly<Record<string, string>>;
+  readonly progress?: Progress;
+}
+
+export const CONTROL_PLANE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
+/** Order in which `down` stops processes: pods first, the datastore last. */
+const STOP_ORDER = ['node-agent', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'] as const;
+const SYNC_PERIOD_MS = 2000;
+const SHUTDOWN_GRACE_MS = 3000;
+
+export class ClusterAlreadyRunningError extends Error {
+  constructor(readonly info: ClusterInfo) {
+    super(`cluster "${info.name}" is already running (API server ${info.apiServerUrl}); run \`cluster down\` first or use --name`);
+  }
+}
+
+async function pickPodNetwork(): Promise<string> {
+  const used = new Set<string>();
+  for (const name of await knownClusters()) {
+    const info = await readClusterInfo(new ClusterPaths(name)).catch(() => undefined);
+    if (info) used.add(info.podNetwork);
+  }
+  for (let i = 0; i < 200; i++) {
+    const candidate = `127.${100 + Math.floor(Math.random() * 150)}`;
+    if (!used.has(candidate)) return candidate;
+  }
+  throw new Error('no free pod network: too many embedded clusters');
+}
+
+export function adminClient(info: Pick<ClusterInfo, 'kubeconfig'>): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(info.kubeconfig);
+  return kc;
+}
+
+async function nodesReady(core: CoreV1Api, names: readonly string[]): Promise<boolean> {
+  const nodes = await core.listNode();
+  return names.every((name) =>
+    nodes.items.some((n) => n.metadata?.name === name && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+  );
+}
+
+/** True once pods can be created in `default`: its ServiceAccount and root CA ConfigMap exist. */
+async function workloadsAccepted(core: CoreV1Api): Promise<boolean> {
+  await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' });
+  await core.readNamespacedConfigMap({ namespace: 'default', name: 'kube-root-ca.crt' });
+  return true;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+export type ClusterHealth =
+  | { readonly state: 'absent' }
+  | { readonly state: 'running'; readonly info: ClusterInfo; readonly nodes: ReadonlyArray<{ name: string; ready: boolean }> }
+  | { readonly state: 'broken'; readonly info: ClusterInfo | undefined; readonly problems: readonly string[] };
+
+/** Whether the named cluster is up: every process alive and the API server ready. */
+export async function clusterHealth(name = 'default'): Promise<ClusterHealth> {
+  const paths = new ClusterPaths(name);
+  const info = await readClusterInfo(paths);
+  if (!info) {
+    const leftovers = await findOwnedProcesses(paths.owner);
+    return leftovers.length ? { state: 'broken', info, problems: [`${leftovers.length} leftover processes, no cluster record`] } : { state: 'absent' };
+  }
+  const problems: string[] = [];
+  for (const [component, pid] of Object.entries(info.processes)) {
+    if (!(await isAlive(pid))) problems.push(`${component} (pid ${pid}) is not running; log: ${paths.log(component)}`);
+  }
+  const caPem = await readFile(join(paths.pki, 'ca.crt'), 'utf8').catch(() => '');
+  if (!problems.length && !(await answersOk(`${info.apiServerUrl}/readyz`, { caPem })().catch(() => false))) {
+    // /readyz needs no credentials with the default RBAC (system:public-info-viewer).
+    problems.push(`API server ${info.apiServerUrl} is not ready`);
+  }
+  if (problems.length) return { state: 'broken', info, problems };
+  const core = adminClient(info).makeApiClient(CoreV1Api);
+  const nodes = (await core.listNode()).items.map((n) => ({
+    name: n.metadata!.name!,
+    ready: n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+  }));
+  return { state: 'running', info, nodes };
+}
+
+/** Stops every process of the named cluster (including what a crashed run left) and removes its state. */
+export async function downCluster(name = 'default'): Promise<{ existed: boolean; stopped: number }> {
+  const paths = new ClusterPaths(name);
+  const info = await readClusterInfo(paths);
+  let stopped = 0;
+  for (const component of STOP_ORDER) {
+    const pid = info?.processes[component];
+    if (pid && (await isAlive(pid))) {
+      await terminate(pid, component === 'node-agent' ? SHUTDOWN_GRACE_MS + 5000 : 10_000);
+      stopped++;
+    }
+  }
+  stopped += await reapOwnedProcesses(paths.owner);
+  const existed = info !== undefined || stopped > 0;
+  await removeStateDir(paths);
+  return { existed, stopped };
+}
+
+/**
+ * Starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and the node agent, all on
+ * 127.0.0.1 with free ports, and returns once nodes are Ready and workloads are accepted. The
+ * processes outlive the caller; {@link downCluster} stops them. On failure, everything started
+ * is stopped and the state removed.
+ */
+export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
+  const name = options.name ?? 'default';
+  const nodeCount = options.nodes ?? 1;
+  if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 50) throw new Error(`--nodes must be 1–50, got ${nodeCount}`);
+  const progress = options.progress ?? silentProgress;
+  const paths = new ClusterPaths(name);
+
+  const health = await clusterHealth(name);
+  if (health.state === 'running') throw new ClusterAlreadyRunningError(health.info);
+  if (health.state === 'broken') {
+    const task = progress.begin(`reap leftovers of cluster "${name}"`);
+    await downCluster(name);
+    task.end('done', health.problems.join('; '));
+  }
+
+  const binaries = await provisionBinaries(CONTROL_PLANE_BINARIES, {
+    ...(options.binaryOverrides ? { overrides: options.binaryOverrides } : {}),
+    progress,
+  });
+  const bin = (b: (typeof CONTROL_PLANE_BINARIES)[number]) => (binaries[b] as ResolvedBinary).path;
+
+  const started: LocalProcess[] = [];
+  await removeStateDir(paths);
+  try {
+    await createStateDir(paths);
+    const nodeNames = Array.from({ length: nodeCount }, (_, i) => (nodeCount === 1 ? 'node-1' : `node-${i + 1}`));
+    const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const pkiTask = progress.begin('generate certificates');
+    const pki = await createControlPlanePki(paths.pki, name, nodeNames);
+    pkiTask.end('done');
+    const server = `https://127.0.0.1:${apiPort}`;
+    const writeKubeconfig = async (file: string, user: string, credentials: typeof pki.admin) => {
+      await writeFile(file, renderKubeconfig({ clusterName: `testbed-${name}`, server, caPem: pki.caPem, user, credentials }), { mode: 0o600 });
+      return file;
+    };
+    await writeKubeconfig(paths.kubeconfig, 'testbed-admin', pki.admin);
+    const kcmKubeconfig = await writeKubeconfig(join(paths.pki, 'controller-manager.kubeconfig'), 'system:kube-controller-manager', pki.controllerManager);
+    const schedulerKubeconfig = await writeKubeconfig(join(paths.pki, 'scheduler.kubeconfig'), 'system:kube-scheduler', pki.scheduler);
+    const nodeKubeconfigs = await Promise.all(
+      nodeNames.map((n) => writeKubeconfig(join(paths.pki, `${n}.kubeconfig`), `system:node:${n}`, pki.nodes[n]!)),
+    );
+    const owner = paths.owner;
+    const tls = { caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem };
+
+    const step = async <T extends { process: LocalProcess }>(label: string, component: T, start: (c: T) => Promise<void>) => {
+      const task = progress.begin(label);
+      progress.command([component.process.options.command, ...component.process.options.args]);
+      started.push(component.process);
+      try {
+        await start(component);
+        task.end('done');
+      } catch (err) {
+        task.end('failed');
+        throw err;
+      }
+      return component;
+    };
+
+    const etcd = await step(
+      `start etcd ${versions.etcd}`,
+      new Etcd({ binary: bin('etcd'), dataDir: paths.etcdData, clientPort: etcdClient, peerPort: etcdPeer, logFile: paths.log('etcd'), owner }),
+      (c) => c.start(),
+    );
+    const apiserver = await step(
+      `start kube-apiserver ${versions.kubernetes}`,
+      new KubeApiServer({
+        binary: bin('kube-apiserver'),
+        etcdUrl: etcd.url,
+        securePort: apiPort,
+        servingCertFile: pki.files.apiServerCert,
+        servingKeyFile: pki.files.apiServerKey,
+        clientCaFile: pki.files.caCert,
+        serviceAccountKeyFile: pki.files.serviceAccountPub,
+        serviceAccountSigningKeyFile: pki.files.serviceAccountKey,
+        serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
+        logFile: paths.log('kube-apiserver'),
+        owner,
+      }),
+      (c) => c.start(tls),
+    );
+    const podNetwork = await pickPodNetwork();
+    const core = adminClient({ kubeconfig: paths.kubeconfig }).makeApiClient(CoreV1Api);
+    const nodeAgent = new NodeAgent({
+      configFile: join(paths.root, 'node-agent.json'),
+      logFile: paths.log('node-agent'),
+      config: {
+        nodes: nodeNames.map((n, i) => ({ name: n, index: i + 1, kubeconfig: nodeKubeconfigs[i]! })),
+        podNetwork,
+        podsDir: paths.pods,
+        ...(options.imagesFile ? { imagesFile: options.imagesFile } : {}),
+        kubernetesVersion: versions.kubernetes,
+        owner,
+        syncPeriodMs: SYNC_PERIOD_MS,
+        shutdownGraceMs: SHUTDOWN_GRACE_MS,
+      },
+    });
+    const [kcm, scheduler] = await Promise.all([
+      step(
+        `start kube-controller-manager ${versions.kubernetes}`,
+        new KubeControllerManager({
+          binary: bin('kube-controller-manager'),
+          kubeconfig: kcmKubeconfig,
+          securePort: kcmPort,
+          servingCertFile: pki.files.controllerManagerCert,
+          servingKeyFile: pki.files.controllerManagerKey,
+          serviceAccountPrivateKeyFile: pki.files.serviceAccountKey,
+          rootCaFile: pki.files.caCert,
+          clusterSigningCertFile: pki.files.caCert,
+          clusterSigningKeyFile: pki.files.caKey,
+          logFile: paths.log('kube-controller-manager'),
+          owner,
+        }),
+        (c) => c.start(tls),
+      ),
+      step(
+        `start kube-scheduler ${versions.kubernetes}`,
+        new KubeScheduler({
+          binary: bin('kube-scheduler'),
+          kubeconfig: schedulerKubeconfig,
+          securePort: schedulerPort,
+          servingCertFile: pki.files.schedulerCert,
+          servingKeyFile: pki.files.schedulerKey,
+          logFile: paths.log('kube-scheduler'),
+          owner,
+        }),
+        (c) => c.start(tls),
+      ),
+      step(`start node agent (${nodeCount} node${nodeCount > 1 ? 's' : ''})`, nodeAgent, (c) => c.start(() => nodesReady(core, nodeNames))),
+    ]);
+    const ready = progress.begin('wait for the default ServiceAccount and root CA');
+    await waitFor(() => workloadsAccepted(core), 60_000, 'the default ServiceAccount and kube-root-ca.crt in namespace default');
+    ready.end('done');
+
+    const info: ClusterInfo = {
+      name,
+      apiServerUrl: apiserver.url,
+      kubeconfig: paths.kubeconfig,
+      podNetwork,
+      nodes: nodeNames,
+      versions: { ...versions, ...Object.fromEntries(Object.values(binaries).map((b) => [b.binary, describeSource(b)])) },
+      processes: {
+        etcd: etcd.process.pid!,
+        'kube-apiserver': apiserver.process.pid!,
+        'kube-controller-manager': kcm.process.pid!,
+        'kube-scheduler': scheduler.process.pid!,
+        'node-agent': nodeAgent.process.pid!,
+      },
+      ports: { etcd: etcdClient, 'etcd-peer': etcdPeer, 'kube-apiserver': apiPort, 'kube-controller-manager': kcmPort, 'kube-scheduler': schedulerPort },
+      startedAt: new Date().toISOString(),
+      stateDir: paths.root,
+    };
+    await writeClusterInfo(paths, info);
+    return info;
+  } catch (err) {
+    for (const p of started.reverse()) await p.stop();
+    await reapOwnedProcesses(paths.owner);
+    await removeStateDir(paths, { keepLogs: true });
+    throw err;
+  }
+}
+
+/** `v1.36.3 (go-build)` or `override: TESTBED_ETCD_BIN=…`. */
+export function describeSource(b: ResolvedBinary): string {
+  return b.source.kind === 'override' ? `override ${b.source.via}` : `${b.version} (${b.source.provenance.method})`;
+}

@@ -1,0 +1,14 @@
+export {
+  upCluster,
+  downCluster,
+  clusterHealth,
+  adminClient,
+  describeSource,
+  ClusterAlreadyRunningError,
+  CONTROL_PLANE_BINARIES,
+  type UpOptions,
+  type ClusterHealth,
+} from './embedded-cluster.ts';
+export { ClusterPaths, type ClusterInfo } from './cluster-state.ts';
+export { disabledControllers } from './kube-controller-manager.ts';
+export { DEMO_IMAGE } from './node-agent/index.ts';

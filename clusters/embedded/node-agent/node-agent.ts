@@ -1,0 +1,37 @@
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { LocalProcess } from '../../process/index.ts';
+import type { NodeAgentConfig } from './node-agent-config.ts';
+
+export interface NodeAgentOptions {
+  readonly config: NodeAgentConfig;
+  readonly configFile: string;
+  readonly logFile: string;
+}
+
+/** Launches the node agent (our kubelet stand-in) as its own process. */
+export class NodeAgent {
+  readonly process: LocalProcess;
+
+  constructor(readonly options: NodeAgentOptions) {
+    this.process = new LocalProcess({
+      name: 'node-agent',
+      command: process.execPath,
+      args: ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./main.ts', import.meta.url)), options.configFile],
+      logFile: options.logFile,
+      owner: options.config.owner,
+      stopGraceMs: options.config.shutdownGraceMs + 5000,
+    });
+  }
+
+  /** Starts the agent; `nodesReady` says when every node is registered and Ready. */
+  async start(nodesReady: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    await writeFile(this.options.configFile, JSON.stringify(this.options.config, null, 2));
+    await this.process.start();
+    await this.process.waitHealthy(nodesReady, timeoutMs, 'registered with every node Ready');
+  }
+
+  stop(): Promise<void> {
+    return this.process.stop();
+  }
+}

@@ -1,0 +1,3 @@
+export { LocalProcess, ProcessError, logTail, type LocalProcessOptions, type HealthCheck } from './local-process.ts';
+export { freePort } from './free-port.ts';
+export { OWNER_ENV, isAlive, terminate, findOwnedProcesses, reapOwnedProcesses } from './process-tree.ts';

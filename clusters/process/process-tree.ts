@@ -1,0 +1,72 @@
+import { readFile, readdir } from 'node:fs/promises';
+
+/** Environment variable every process we start carries, so a later run can find what a crashed one left. */
+export const OWNER_ENV = 'DELIVERY_TESTBED_OWNER';
+
+/** True while `pid` names a live (not zombie) process. */
+export async function isAlive(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  // Each process we start leads its own process group; signal the group so helpers it forked go too.
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!(await isAlive(pid))) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !(await isAlive(pid));
+}
+
+/** SIGTERM, wait up to `graceMs`, then SIGKILL. Resolves once the process is gone. */
+export async function terminate(pid: number, graceMs: number): Promise<void> {
+  if (!(await isAlive(pid))) return;
+  signal(pid, 'SIGTERM');
+  if (await waitForExit(pid, graceMs)) return;
+  signal(pid, 'SIGKILL');
+  await waitForExit(pid, 5000);
+}
+
+/** Pids of live processes whose environment carries `OWNER_ENV=owner`. Linux only (/proc). */
+export async function findOwnedProcesses(owner: string): Promise<number[]> {
+  const marker = Buffer.from(`${OWNER_ENV}=${owner}\0`);
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const environ = await readFile(`/proc/${pid}/environ`);
+      if (environ.includes(marker) && (await isAlive(pid))) pids.push(pid);
+    } catch {
+      /* exited or not ours to read */
+    }
+  }
+  return pids;
+}
+
+/** Terminates every process marked with `owner`; returns how many there were. */
+export async function reapOwnedProcesses(owner: string, graceMs = 5000): Promise<number> {
+  const pids = await findOwnedProcesses(owner);
+  await Promise.all(pids.map((pid) => terminate(pid, graceMs)));
+  return pids.length;
+}

@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import {
+  ClusterAlreadyRunningError,
+  clusterHealth,
+  downCluster,
+  upCluster,
+  type ClusterInfo,
+} from '../../clusters/embedded/index.ts';
+import { onInterrupt } from './interrupts.ts';
+import { TerminalProgress } from './terminal-progress.ts';
+import { UsageError, parseBinaryOverrides } from './usage-error.ts';
+
+export const clusterUsage = `usage: testbed cluster <up|down|status> [options]
+  up       start the embedded cluster and return once it is ready
+             --nodes N        Node objects to register (default 1)
+             --images FILE    YAML/JSON map of images to local commands
+             --bin NAME=PATH  use this binary (repeatable), e.g. --bin etcd=/usr/local/bin/etcd
+  down     stop everything the cluster started and remove its state
+  status   report the cluster's state
+  common:  --name NAME (default "default"), --verbose`;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function printConnection(info: ClusterInfo): void {
+  out(`cluster "${info.name}" is ready: API server ${info.apiServerUrl}, nodes ${info.nodes.join(', ')}, pod addresses ${info.podNetwork}.x.y`);
+  out(`kubeconfig: ${info.kubeconfig}`);
+  out(`export KUBECONFIG=${info.kubeconfig}`);
+}
+
+export async function clusterCommand(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        name: { type: 'string', default: 'default' },
+        nodes: { type: 'string', default: '1' },
+        images: { type: 'string' },
+        bin: { type: 'string', multiple: true },
+        verbose: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { name, nodes, images, bin, verbose } = parsed.values;
+  switch (action) {
+    case 'up': {
+      const nodeCount = Number(nodes);
+      if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 50) throw new UsageError(`--nodes must be a whole number from 1 to 50, got "${nodes}"`);
+      const progress = new TerminalProgress(process.stderr, verbose);
+      const started = Date.now();
+      const unregister = onInterrupt(async () => {
+        const { stopped } = await downCluster(name);
+        process.stderr.write(`stopped ${stopped} processes of cluster "${name}" and removed its state\n`);
+      });
+      try {
+        const info = await upCluster({
+          name,
+          nodes: nodeCount,
+          ...(images ? { imagesFile: images } : {}),
+          binaryOverrides: parseBinaryOverrides(bin),
+          progress,
+        });
+        process.stderr.write(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        printConnection(info);
+        return 0;
+      } catch (err) {
+        if (err instanceof ClusterAlreadyRunningError) {
+          out(err.message);
+          printConnection(err.info);
+          return 0;
+        }
+        throw err;
+      } finally {
+        unregister();
+      }
+    }
+    case 'down': {
+      const { existed, stopped } = await downCluster(name);
+      out(existed ? `cluster "${name}" is down (${stopped} processes stopped, state removed)` : `no cluster named "${name}"`);
+      return 0;
+    }
+    case 'status': {
+      const health = await clusterHealth(name);
+      if (health.state === 'absent') {
+        out(`cluster "${name}": not running`);
+        return 0;
+      }
+      if (health.state === 'broken') {
+        out(`cluster "${name}": broken`);
+        for (const p of health.problems) out(`  - ${p}`);
+        out('run `npm run cluster -- down` to clean up, then `up` again');
+        return 2;
+      }
+      const { info, nodes: nodeList } = health;
+      out(`cluster "${name}": running since ${info.startedAt}`);
+      out(`  API server  ${info.apiServerUrl}`);
+      out(`  kubeconfig  ${info.kubeconfig}`);
+      out(`  nodes       ${nodeList.map((n) => `${n.name} ${n.ready ? 'Ready' : 'NotReady'}`).join(', ')}`);
+      for (const [component, pid] of Object.entries(info.processes)) out(`  ${component.padEnd(24)} pid ${pid}  port ${info.ports[component] ?? '-'}`);
+      for (const [binary, version] of Object.entries(info.versions)) out(`  ${binary.padEnd(24)} ${version}`);
+      return 0;
+    }
+    default:
+      throw new UsageError(action ? `unknown cluster action "${action}"` : 'missing cluster action');
+  }
+}

@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { allBinaries, catalog, lookupBinary, provisionBinaries, type ResolvedBinary } from '../../clusters/components/index.ts';
+import { describeSource } from '../../clusters/embedded/index.ts';
+import { TerminalProgress } from './terminal-progress.ts';
+import { UsageError, parseBinaryOverrides } from './usage-error.ts';
+
+export const componentsUsage = `usage: testbed components <list|install> [--bin NAME=PATH]... [--verbose]
+  list      each component binary, its pinned version and where it comes from
+  install   provision every component now (download, else build from the Go module proxy)`;
+
+function row(binary: string, resolved: ResolvedBinary | undefined): string {
+  const spec = Object.values(catalog).find((c) => c.binaries.includes(binary))!;
+  const source = resolved ? describeSource(resolved) : 'missing (run `testbed components install`)';
+  return `${binary.padEnd(24)} ${spec.version.padEnd(9)} ${source.padEnd(28)} ${resolved?.path ?? ''}`;
+}
+
+export async function componentsCommand(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  let values;
+  try {
+    ({ values } = parseArgs({ args: rest, strict: true, options: { bin: { type: 'string', multiple: true }, verbose: { type: 'boolean', default: false } } }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const overrides = parseBinaryOverrides(values.bin);
+  const binaries = allBinaries();
+  process.stdout.write(`${'BINARY'.padEnd(24)} ${'VERSION'.padEnd(9)} ${'SOURCE'.padEnd(28)} PATH\n`);
+  switch (action) {
+    case 'list':
+      for (const binary of binaries) process.stdout.write(`${row(binary, await lookupBinary(binary, { overrides }))}\n`);
+      return 0;
+    case 'install': {
+      const resolved = await provisionBinaries(binaries, { overrides, progress: new TerminalProgress(process.stderr, values.verbose) });
+      for (const binary of binaries) process.stdout.write(`${row(binary, resolved[binary])}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(action ? `unknown components action "${action}"` : 'missing components action');
+  }
+}

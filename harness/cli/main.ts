@@ -1,0 +1,55 @@
+import { ComponentUnavailableError, BuildError } from '../../clusters/components/index.ts';
+import { ProcessError } from '../../clusters/process/index.ts';
+import { clusterCommand, clusterUsage } from './cluster-command.ts';
+import { componentsCommand, componentsUsage } from './components-command.ts';
+import { installInterruptHandlers } from './interrupts.ts';
+import { logsCommand, logsUsage } from './logs-command.ts';
+import { UsageError } from './usage-error.ts';
+
+const usage = `usage: testbed <command> [options]
+
+commands:
+  cluster     start, stop and inspect the embedded cluster
+  components  list or install the pinned component binaries
+  logs        print a pod container's log
+
+${clusterUsage}
+
+${componentsUsage}
+
+${logsUsage}
+
+Exit codes: 0 success, 1 a scenario failed, 2 usage or environment error, 130/143 interrupted.`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  cluster: clusterCommand,
+  components: componentsCommand,
+  logs: logsCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return command ? 0 : 2;
+  }
+  const run = commands[command];
+  if (!run) throw new UsageError(`unknown command "${command}"`);
+  return run(rest);
+}
+
+installInterruptHandlers((message) => process.stderr.write(`${message}\n`));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n\n${usage}\n`);
+  } else if (err instanceof ComponentUnavailableError || err instanceof BuildError || err instanceof ProcessError) {
+    process.stderr.write(`error: ${err.message}\n`);
+  } else {
+    process.stderr.write(`error: ${(err as Error).stack ?? err}\n`);
+  }
+  process.exitCode = 2;
+}
+// Leftover keep-alive sockets of API clients must not hold the command open.
+process.exit();
