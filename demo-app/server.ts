@@ -83,6 +83,7 @@ server.listen(port, host, () => process.stdout.write(`demo-app ${pod} listening 
 // Graceful stop: fail readiness, finish in-flight requests, then exit.
 process.on('SIGTERM', () => {
   shuttingDown = true;
+  process.stdout.write(`demo-app ${pod}: SIGTERM, draining in-flight requests\n`);
   const drainMs = Number(env.DRAIN_MS ?? 0);
   setTimeout(() => {
     server.close(() => process.exit(0));

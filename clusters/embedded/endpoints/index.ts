@@ -1,0 +1,1 @@
+export { serviceEndpoints, type ServiceEndpoint } from './service-endpoints.ts';
