@@ -19,7 +19,7 @@ import { KubeApiServer } from './kube-apiserver.ts';
 import { KubeControllerManager } from './kube-controller-manager.ts';
 import { KubeScheduler } from './kube-scheduler.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
-import { NodeAgent } from './node-agent/index.ts';
+import { NodeAgent, bundleNodeAgent } from './node-agent/index.ts';
 import { answersOk } from './tls-get.ts';
 
 export interface UpOptions {
@@ -201,6 +201,10 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       return component;
     };
 
+    const agentFiles = { bundleFile: join(paths.root, 'node-agent.mjs'), demoAppBundle: join(paths.root, 'demo-app.mjs') };
+    // Bundling runs while etcd and the API server start; the agent needs it only later.
+    const bundled = bundleNodeAgent(agentFiles);
+    bundled.catch(() => {});
     const etcd = await step(
       `start etcd ${versions.etcd}`,
       new Etcd({ binary: bin('etcd'), dataDir: paths.etcdData, clientPort: etcdClient, peerPort: etcdPeer, logFile: paths.log('etcd'), owner }),
@@ -225,7 +229,9 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     );
     const podNetwork = await pickPodNetwork();
     const core = adminClient({ kubeconfig: paths.kubeconfig }).makeApiClient(CoreV1Api);
+    await bundled;
     const nodeAgent = new NodeAgent({
+      bundleFile: agentFiles.bundleFile,
       configFile: join(paths.root, 'node-agent.json'),
       logFile: paths.log('node-agent'),
       config: {
@@ -233,6 +239,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         podNetwork,
         podsDir: paths.pods,
         ...(options.imagesFile ? { imagesFile: options.imagesFile } : {}),
+        demoAppBundle: agentFiles.demoAppBundle,
         kubernetesVersion: versions.kubernetes,
         owner,
         syncPeriodMs: SYNC_PERIOD_MS,

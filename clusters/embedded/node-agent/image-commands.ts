@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 /** How an image runs as a local process: its ENTRYPOINT and CMD, in Docker's terms. */
@@ -11,11 +10,6 @@ export interface ImageCommand {
 /** The demo app's image name; any tag maps to the same built-in command. */
 export const DEMO_IMAGE = 'delivery-testbed/demo-app';
 
-function builtinImages(): Record<string, ImageCommand> {
-  const tsxLoader = import.meta.resolve('tsx');
-  const server = fileURLToPath(new URL('../../../demo-app/server.ts', import.meta.url));
-  return { [DEMO_IMAGE]: { command: [process.execPath, '--import', tsxLoader, server] } };
-}
 
 /** `docker.io/library/nginx:1.25@sha256:…` → candidates `nginx:1.25`, then `nginx`. */
 export function imageKeys(image: string): string[] {
@@ -30,9 +24,12 @@ export function imageKeys(image: string): string[] {
 export class ImageCommands {
   constructor(private readonly table: Readonly<Record<string, ImageCommand>>) {}
 
-  /** Built-in images plus those in a user file (`images: {name[:tag]: {command, args}}`, YAML or JSON). */
-  static async load(userFile?: string): Promise<ImageCommands> {
-    const table = builtinImages();
+  /**
+   * The demo image (run from its bundle with this Node) plus the images in a user file
+   * (`images: {name[:tag]: {command, args}}`, YAML or JSON).
+   */
+  static async load(demoAppBundle: string, userFile?: string): Promise<ImageCommands> {
+    const table: Record<string, ImageCommand> = { [DEMO_IMAGE]: { command: [process.execPath, demoAppBundle] } };
     if (userFile) {
       let parsed: unknown;
       try {

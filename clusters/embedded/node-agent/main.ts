@@ -11,7 +11,7 @@ if (!configFile) {
   process.exit(2);
 }
 const config = JSON.parse(await readFile(configFile, 'utf8')) as NodeAgentConfig;
-const images = await ImageCommands.load(config.imagesFile);
+const images = await ImageCommands.load(config.demoAppBundle, config.imagesFile);
 const nodes = config.nodes.map(
   (node) =>
     new NodeRuntime({

@@ -4,6 +4,8 @@ export interface NodeAgentConfig {
   readonly podNetwork: string;
   readonly podsDir: string;
   readonly imagesFile?: string;
+  /** The demo app bundled for plain `node`; the demo image runs it. */
+  readonly demoAppBundle: string;
   readonly kubernetesVersion: string;
   readonly owner: string;
   /** How often ConfigMap and Secret volumes are re-read (kubelet's sync period). */

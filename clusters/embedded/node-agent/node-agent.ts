@@ -1,12 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { LocalProcess } from '../../process/index.ts';
+import { bundleForNode } from '../node-bundle.ts';
 import type { NodeAgentConfig } from './node-agent-config.ts';
 
 export interface NodeAgentOptions {
   readonly config: NodeAgentConfig;
   readonly configFile: string;
+  /** Where the agent's own bundle is written. */
+  readonly bundleFile: string;
   readonly logFile: string;
+}
+
+const entry = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+/** Bundles the node agent and the demo app (which the agent runs for the demo image). */
+export async function bundleNodeAgent(files: { readonly bundleFile: string; readonly demoAppBundle: string }): Promise<void> {
+  await Promise.all([bundleForNode(entry('./main.ts'), files.bundleFile), bundleForNode(entry('../../../demo-app/server.ts'), files.demoAppBundle)]);
 }
 
 /** Launches the node agent (our kubelet stand-in) as its own process. */
@@ -17,7 +27,7 @@ export class NodeAgent {
     this.process = new LocalProcess({
       name: 'node-agent',
       command: process.execPath,
-      args: ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./main.ts', import.meta.url)), options.configFile],
+      args: [options.bundleFile, options.configFile],
       logFile: options.logFile,
       owner: options.config.owner,
       stopGraceMs: options.config.shutdownGraceMs + 5000,

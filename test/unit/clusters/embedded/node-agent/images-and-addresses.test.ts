@@ -16,8 +16,8 @@ describe('image commands and pod addresses', () => {
   it('maps the demo image built in, user images from a file, and nothing else', async () => {
     const file = join(env.dir(), 'images.yaml');
     await writeFile(file, 'images:\n  busybox:\n    command: []\n  nginx:1.25:\n    command: [/usr/sbin/nginx]\n    args: ["-g", "daemon off;"]\n');
-    const images = await ImageCommands.load(file);
-    expect(images.lookup(`${DEMO_IMAGE}:v2`)?.command.at(-1)).to.match(/demo-app\/server\.ts$/);
+    const images = await ImageCommands.load('/bundles/demo-app.mjs', file);
+    expect(images.lookup(`${DEMO_IMAGE}:v2`)?.command).to.deep.equal([process.execPath, '/bundles/demo-app.mjs']);
     expect(images.lookup('busybox:1.36')).to.deep.equal({ command: [] });
     expect(images.lookup('nginx:1.25')?.args).to.deep.equal(['-g', 'daemon off;']);
     expect(images.lookup('nginx:1.26')).to.equal(undefined);
@@ -27,7 +27,7 @@ describe('image commands and pod addresses', () => {
   it('rejects an image map without a command list', async () => {
     const file = join(env.dir(), 'bad.yaml');
     await writeFile(file, 'images:\n  nginx:\n    cmd: nginx\n');
-    const err = await ImageCommands.load(file).then(() => undefined, (e: Error) => e);
+    const err = await ImageCommands.load('/bundles/demo-app.mjs', file).then(() => undefined, (e: Error) => e);
     expect(err?.message).to.equal(`image map ${file}: images.nginx.command must be a list of strings`);
   });
 
