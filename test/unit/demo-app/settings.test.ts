@@ -20,7 +20,7 @@ describe('demo app settings', () => {
   });
 
   it('rejects an error rate outside 0–1 with the bad value', async () => {
-    const err = await loadConfig({ CONTAINER_ROOT: env.dir(), ERROR_RATE: '5' }).then(() => undefined, (e: Error) => e);
+    const err = await loadConfig({ CONTAINER_ROOT: join(env.dir(), 'empty'), ERROR_RATE: '5' }).then(() => undefined, (e: Error) => e);
     expect(err?.message).to.equal('errorRate must be between 0 and 1, got 5');
   });
 });
