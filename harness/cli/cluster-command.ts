@@ -7,7 +7,7 @@ import {
   type ClusterInfo,
 } from '../../clusters/embedded/index.ts';
 import { onInterrupt } from './interrupts.ts';
-import { TerminalProgress } from './terminal-progress.ts';
+import { TerminalProgress } from '../../reports/index.ts';
 import { UsageError, parseBinaryOverrides } from './usage-error.ts';
 
 export const clusterUsage = `usage: testbed cluster <up|down|status> [options]

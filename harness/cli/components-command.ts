@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { allBinaries, catalog, lookupBinary, provisionBinaries, type ResolvedBinary } from '../../clusters/components/index.ts';
 import { describeSource } from '../../clusters/embedded/index.ts';
-import { TerminalProgress } from './terminal-progress.ts';
+import { TerminalProgress } from '../../reports/index.ts';
 import { UsageError, parseBinaryOverrides } from './usage-error.ts';
 
 export const componentsUsage = `usage: testbed components <list|install> [--bin NAME=PATH]... [--verbose]

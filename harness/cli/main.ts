@@ -4,14 +4,18 @@ import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { componentsCommand, componentsUsage } from './components-command.ts';
 import { installInterruptHandlers } from './interrupts.ts';
 import { logsCommand, logsUsage } from './logs-command.ts';
+import { scenarioCommand, scenarioUsage } from './scenario-command.ts';
 import { UsageError } from './usage-error.ts';
 
 const usage = `usage: testbed <command> [options]
 
 commands:
+  scenario    run scenarios and write reports
   cluster     start, stop and inspect the embedded cluster
   components  list or install the pinned component binaries
   logs        print a pod container's log
+
+${scenarioUsage}
 
 ${clusterUsage}
 
@@ -22,6 +26,7 @@ ${logsUsage}
 Exit codes: 0 success, 1 a scenario failed, 2 usage or environment error, 130/143 interrupted.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  scenario: scenarioCommand,
   cluster: clusterCommand,
   components: componentsCommand,
   logs: logsCommand,

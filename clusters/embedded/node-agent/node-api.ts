@@ -13,6 +13,8 @@ import type { ConfigSource } from './config-source.ts';
 
 const isNotFound = (err: unknown) => (err as { code?: number }).code === 404;
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+/** The field manager of every write the node agent makes, as kubelet's are `kubelet`. */
+export const NODE_AGENT_MANAGER = 'testbed-node-agent';
 
 /** Everything one node's agent asks of the API server, under that node's own identity. */
 export class NodeApi implements ConfigSource {
@@ -54,7 +56,7 @@ export class NodeApi implements ConfigSource {
 
   async patchPodStatus(pod: V1Pod, status: V1PodStatus): Promise<void> {
     await this.core.patchNamespacedPodStatus(
-      { namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, body: { metadata: { uid: pod.metadata!.uid }, status } },
+      { namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, body: { metadata: { uid: pod.metadata!.uid }, status }, fieldManager: NODE_AGENT_MANAGER },
       mergePatch,
     );
   }
@@ -101,15 +103,15 @@ export class NodeApi implements ConfigSource {
 
   async registerNode(node: V1Node): Promise<void> {
     try {
-      await this.core.createNode({ body: node });
+      await this.core.createNode({ body: node, fieldManager: NODE_AGENT_MANAGER });
     } catch (err) {
       if ((err as { code?: number }).code !== 409) throw err;
-      await this.core.patchNodeStatus({ name: this.nodeName, body: { status: node.status } }, mergePatch);
+      await this.core.patchNodeStatus({ name: this.nodeName, body: { status: node.status }, fieldManager: NODE_AGENT_MANAGER }, mergePatch);
     }
   }
 
   async patchNodeStatus(status: V1NodeStatus): Promise<void> {
-    await this.core.patchNodeStatus({ name: this.nodeName, body: { status } }, mergePatch);
+    await this.core.patchNodeStatus({ name: this.nodeName, body: { status }, fieldManager: NODE_AGENT_MANAGER }, mergePatch);
   }
 
   /** Creates or renews the node's Lease in kube-node-lease: the heartbeat the node lifecycle controller reads. */

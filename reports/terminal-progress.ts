@@ -1,4 +1,4 @@
-import type { Progress, ProgressTask } from '../../clusters/progress.ts';
+import type { Progress, ProgressTask } from '../clusters/progress.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 /** How often a non-TTY stream (CI logs) gets a line for a still-running task. */

@@ -1,0 +1,139 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { clusterHealth, downCluster, upCluster, type ClusterInfo } from '../../clusters/embedded/index.ts';
+import { JsonReporter, JunitReporter, RunReportBuilder, TerminalProgress, TerminalReporter } from '../../reports/index.ts';
+import { defaultSuite, scenarios } from '../../scenarios/index.ts';
+import { KubeClient } from '../kube/index.ts';
+import { fanOut } from '../reporter-fanout.ts';
+import { runScenarios } from '../runner.ts';
+import type { Scenario } from '../scenario.ts';
+import { TunableError, parseSettings, resolveTunables } from '../tunables.ts';
+import { onInterrupt } from './interrupts.ts';
+import { UsageError } from './usage-error.ts';
+
+export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
+  with no NAME, runs the default suite (${defaultSuite.join(', ')}) on the embedded cluster, starting it if needed
+  --list             list scenarios with their summaries and tunables
+  --set KEY=VALUE    set a tunable (repeatable); applies to the scenarios that declare KEY
+  --repeat N         run each scenario N times and report the pass rate
+  --report-dir DIR   where report.json and junit.xml go (default ./out)
+  --keep             keep scenario namespaces, and a cluster this run started
+  --provider NAME    embedded (default)
+  --name CLUSTER     embedded cluster name (default "default")
+  --verbose          show the commands being run`;
+
+function listScenarios(): string {
+  return scenarios
+    .map((s) => {
+      const tunables = Object.entries(s.tunables).map(([k, spec]) => `      ${k}=${String(spec.default)}  ${spec.description}${spec.type === 'enum' ? ` (${spec.values.join('|')})` : ''}`);
+      return [`  ${s.name.padEnd(20)} ${s.summary}`, ...tunables].join('\n');
+    })
+    .join('\n');
+}
+
+function selectScenarios(names: readonly string[]): Scenario[] {
+  const wanted = names.length === 0 ? defaultSuite : names.includes('all') ? scenarios.map((s) => s.name) : names;
+  return wanted.map((name) => {
+    const found = scenarios.find((s) => s.name === name);
+    if (!found) throw new UsageError(`unknown scenario "${name}"; scenarios:\n${listScenarios()}`);
+    return found;
+  });
+}
+
+/** Uses the running embedded cluster, or starts one (and reports that it must be stopped after). */
+async function embeddedCluster(name: string, verbose: boolean): Promise<{ info: ClusterInfo; startedHere: boolean }> {
+  const health = await clusterHealth(name);
+  if (health.state === 'running') return { info: health.info, startedHere: false };
+  const unregister = onInterrupt(async () => void (await downCluster(name)));
+  try {
+    const info = await upCluster({ name, progress: new TerminalProgress(process.stderr, verbose) });
+    return { info, startedHere: true };
+  } finally {
+    unregister();
+  }
+}
+
+export async function scenarioCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        list: { type: 'boolean', default: false },
+        set: { type: 'string', multiple: true, default: [] },
+        repeat: { type: 'string', default: '1' },
+        'report-dir': { type: 'string', default: 'out' },
+        keep: { type: 'boolean', default: false },
+        provider: { type: 'string', default: 'embedded' },
+        name: { type: 'string', default: 'default' },
+        verbose: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.list) {
+    process.stdout.write(`scenarios:\n${listScenarios()}\n`);
+    return 0;
+  }
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new UsageError(`--repeat must be a whole number from 1 to 100, got "${values.repeat}"`);
+  if (values.provider !== 'embedded') throw new UsageError(`unknown provider "${values.provider}"; available: embedded`);
+  const selected = selectScenarios(positionals);
+  let settings: Record<string, string>;
+  try {
+    settings = parseSettings(values.set);
+    for (const key of Object.keys(settings)) {
+      if (!selected.some((s) => key in s.tunables)) {
+        throw new TunableError(`no selected scenario has a tunable "${key}"; tunables:\n${listScenarios()}`);
+      }
+    }
+    for (const s of selected) resolveTunables(s.name, s.tunables, Object.fromEntries(Object.entries(settings).filter(([k]) => k in s.tunables)));
+  } catch (err) {
+    if (err instanceof TunableError) throw new UsageError(err.message);
+    throw err;
+  }
+
+  const { info, startedHere } = await embeddedCluster(values.name, values.verbose);
+  const stopCluster = async () => {
+    if (startedHere && !values.keep) await downCluster(values.name);
+  };
+  const namespaces: string[] = [];
+  const unregister = onInterrupt(async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(info.kubeconfig);
+    const kube = await KubeClient.fromKubeConfig(kc);
+    if (!values.keep) for (const ns of namespaces) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(() => {});
+    kube.close();
+    await stopCluster();
+  });
+  const reportDir = resolve(values['report-dir']);
+  const builder = new RunReportBuilder();
+  const reporters = fanOut(
+    [builder, new TerminalReporter(builder, process.stderr, values.verbose), new JsonReporter(builder, reportDir), new JunitReporter(builder, reportDir)],
+    (message) => process.stderr.write(`warning: ${message}\n`),
+  );
+  try {
+    const verdicts = await runScenarios({
+      scenarios: selected,
+      settings,
+      repeat,
+      keep: values.keep,
+      cluster: { provider: 'embedded', kubeconfig: info.kubeconfig, versions: info.versions },
+      emit: (event) => {
+        if (event.type === 'attempt-begin') namespaces.push(event.namespace);
+        reporters.emit(event);
+      },
+    });
+    await reporters.finish();
+    process.stderr.write(`reports: ${reportDir}/report.json, ${reportDir}/junit.xml\n`);
+    return verdicts.includes('error') ? 2 : verdicts.includes('fail') ? 1 : 0;
+  } finally {
+    unregister();
+    await stopCluster();
+  }
+}

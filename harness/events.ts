@@ -1,0 +1,40 @@
+import type { CheckResult, DecidedBy, Verdict } from './results.ts';
+
+/** A point on a scenario's timeline. */
+export interface TimelineEntry {
+  readonly at: string;
+  readonly kind: 'step-begin' | 'step-end' | 'kube-event' | 'check' | 'note';
+  readonly message: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export interface AttemptId {
+  readonly scenario: string;
+  /** 1-based; more than 1 with --repeat. */
+  readonly attempt: number;
+}
+
+/** What the engine emits. Reporters consume these; the engine never prints. */
+export type EngineEvent =
+  | { readonly type: 'run-begin'; readonly scenarios: readonly string[]; readonly repeat: number; readonly provider: string; readonly versions: Readonly<Record<string, string>> }
+  | { readonly type: 'attempt-begin'; readonly id: AttemptId; readonly namespace: string; readonly tunables: Readonly<Record<string, unknown>> }
+  | { readonly type: 'step-begin'; readonly id: AttemptId; readonly step: string }
+  | { readonly type: 'step-end'; readonly id: AttemptId; readonly step: string; readonly ok: boolean; readonly durationMs: number; readonly error?: string }
+  | { readonly type: 'timeline'; readonly id: AttemptId; readonly entry: TimelineEntry }
+  | { readonly type: 'check'; readonly id: AttemptId; readonly check: CheckResult }
+  | {
+      readonly type: 'attempt-end';
+      readonly id: AttemptId;
+      readonly verdict: Verdict;
+      readonly decidedBy: DecidedBy;
+      readonly durationMs: number;
+      readonly metrics: Readonly<Record<string, number>>;
+    }
+  | { readonly type: 'run-end'; readonly durationMs: number };
+
+/** A reporter observes engine events; every hook is optional. */
+export interface Reporter {
+  onEvent?(event: EngineEvent): void;
+  /** Called once after run-end: write files, print summaries. */
+  finish?(): Promise<void>;
+}

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { AttemptId, EngineEvent, TimelineEntry } from './events.ts';
+import { KubeClient } from './kube/index.ts';
+import { redactDeep } from './redaction.ts';
+import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
+import type { Scenario, ScenarioContext } from './scenario.ts';
+import { resolveTunables, type TunableSpecs } from './tunables.ts';
+
+/** Where scenarios run: what a provider hands the engine. */
+export interface ClusterConnection {
+  readonly provider: string;
+  readonly kubeconfig: string;
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+export interface RunOptions {
+  readonly scenarios: readonly Scenario[];
+  /** `--set` values; each applies to the scenarios that declare the key. */
+  readonly settings: Readonly<Record<string, string>>;
+  readonly repeat: number;
+  readonly keep: boolean;
+  readonly cluster: ClusterConnection;
+  readonly emit: (event: EngineEvent) => void;
+}
+
+export const SCENARIO_LABEL = 'delivery-testbed/scenario';
+
+/** Settings a scenario declares, out of all those given on the command line. */
+function settingsFor(scenario: Scenario, settings: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).filter(([k]) => k in scenario.tunables));
+}
+
+const describeError = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function runAttempt(scenario: Scenario, attempt: number, options: RunOptions, kube: KubeClient, kc: KubeConfig): Promise<Verdict> {
+  const id: AttemptId = { scenario: scenario.name, attempt };
+  const secrets = new Set<string>();
+  const emit = (event: EngineEvent) => options.emit(redactDeep(event, secrets));
+  const started = Date.now();
+  const now = () => new Date().toISOString();
+  const timeline = (entry: Omit<TimelineEntry, 'at'>) => emit({ type: 'timeline', id, entry: { at: now(), ...entry } });
+  const checks: CheckResult[] = [];
+  const metrics: Record<string, number> = {};
+  const cleanups: Array<() => Promise<void>> = [];
+  let crash: { step: string; error: string } | undefined;
+  let currentStep = '(setup)';
+  const tunables = resolveTunables(scenario.name, scenario.tunables as TunableSpecs, settingsFor(scenario, options.settings));
+  const namespace = `tb-${scenario.name}-${randomBytes(3).toString('hex')}`.slice(0, 63);
+  emit({ type: 'attempt-begin', id, namespace, tunables });
+
+  let eventWatch: AbortController | undefined;
+  const record = (check: Omit<CheckResult, 'at'>) => {
+    const full = { ...check, at: now() };
+    checks.push(full);
+    emit({ type: 'check', id, check: full });
+    timeline({ kind: 'check', message: `${check.status}: ${check.name}`, data: { expected: check.expected, observed: check.observed } });
+  };
+
+  const context: ScenarioContext<Record<string, unknown>> = {
+    tunables,
+    namespace,
+    kube,
+    kubeconfig: options.cluster.kubeconfig,
+    async step(name, body) {
+      const outer = currentStep;
+      currentStep = name;
+      const t0 = Date.now();
+      emit({ type: 'step-begin', id, step: name });
+      timeline({ kind: 'step-begin', message: name });
+      try {
+        const result = await body();
+        emit({ type: 'step-end', id, step: name, ok: true, durationMs: Date.now() - t0 });
+        timeline({ kind: 'step-end', message: name, data: { durationMs: Date.now() - t0 } });
+        return result;
+      } catch (err) {
+        emit({ type: 'step-end', id, step: name, ok: false, durationMs: Date.now() - t0, error: describeError(err) });
+        throw err;
+      } finally {
+        currentStep = outer;
+      }
+    },
+    async waitFor(what, probe, timeoutMs) {
+      const t0 = Date.now();
+      let last: unknown;
+      while (Date.now() - t0 < timeoutMs) {
+        try {
+          const value = await probe();
+          if (value) {
+            timeline({ kind: 'note', message: `${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s` });
+            return value;
+          }
+        } catch (err) {
+          last = err;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `; last error: ${describeError(last)}` : ''}`);
+    },
+    check(name, { expected, observed, reason, pass }) {
+      const ok = pass ?? isDeepStrictEqual(expected, observed);
+      record({ name, status: ok ? 'pass' : 'fail', expected, observed, reason });
+      return ok;
+    },
+    skip(name, reason) {
+      record({ name, status: 'skipped', expected: null, observed: null, reason });
+    },
+    note(message, data) {
+      timeline({ kind: 'note', message, ...(data ? { data } : {}) });
+    },
+    metric(name, value) {
+      metrics[name] = value;
+    },
+    redact(secret) {
+      secrets.add(secret);
+    },
+    defer(cleanup) {
+      cleanups.push(cleanup);
+    },
+  };
+
+  try {
+    await context.step('create namespace', async () => {
+      await kube.call('POST', '/api/v1/namespaces', {
+        body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [SCENARIO_LABEL]: scenario.name } } },
+      });
+      eventWatch = await new Watch(kc).watch(
+        `/api/v1/namespaces/${namespace}/events`,
+        {},
+        (phase, event: { reason?: string; message?: string; type?: string; involvedObject?: { kind?: string; name?: string }; lastTimestamp?: string; eventTime?: string }) => {
+          if (phase !== 'ADDED') return;
+          timeline({
+            kind: 'kube-event',
+            message: `${event.involvedObject?.kind}/${event.involvedObject?.name} ${event.reason}: ${event.message}`,
+            data: { type: event.type, reason: event.reason },
+          });
+        },
+        () => {},
+      );
+    });
+    await scenario.run(context as ScenarioContext<never>);
+  } catch (err) {
+    crash = { step: currentStep === '(setup)' ? '(scenario body)' : currentStep, error: describeError(err) };
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err) => timeline({ kind: 'note', message: `cleanup failed: ${describeError(err)}` }));
+    }
+    eventWatch?.abort();
+    if (!options.keep) {
+      await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace }).catch((err) => timeline({ kind: 'note', message: `namespace not deleted: ${describeError(err)}` }));
+    }
+  }
+  const { verdict, decidedBy } = decideVerdict(checks, crash);
+  emit({ type: 'attempt-end', id, verdict, decidedBy, durationMs: Date.now() - started, metrics });
+  return verdict;
+}
+
+/** Runs each scenario `repeat` times, in order, emitting events. Resolves with every verdict. */
+export async function runScenarios(options: RunOptions): Promise<Verdict[]> {
+  const started = Date.now();
+  const kc = new KubeConfig();
+  kc.loadFromFile(options.cluster.kubeconfig);
+  const kube = await KubeClient.fromKubeConfig(kc);
+  options.emit({
+    type: 'run-begin',
+    scenarios: options.scenarios.map((s) => s.name),
+    repeat: options.repeat,
+    provider: options.cluster.provider,
+    versions: options.cluster.versions,
+  });
+  const verdicts: Verdict[] = [];
+  try {
+    for (const scenario of options.scenarios) {
+      for (let attempt = 1; attempt <= options.repeat; attempt++) verdicts.push(await runAttempt(scenario, attempt, options, kube, kc));
+    }
+  } finally {
+    kube.close();
+    options.emit({ type: 'run-end', durationMs: Date.now() - started });
+  }
+  return verdicts;
+}

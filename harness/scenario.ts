@@ -1,0 +1,46 @@
+import type { KubeClient } from './kube/index.ts';
+import type { TunableSpecs, TunableValues } from './tunables.ts';
+
+/** What a scenario's body works with. Given/When steps act; Then checks observe and never mutate. */
+export interface ScenarioContext<T> {
+  readonly tunables: T;
+  /** The scenario's own namespace, deleted afterwards unless --keep. */
+  readonly namespace: string;
+  /** The harness's admin client; `kube.as(user)` acts as another identity. */
+  readonly kube: KubeClient;
+  /** Path of an admin kubeconfig, for tools such as kubectl. */
+  readonly kubeconfig: string;
+  /** Runs one named step; its boundaries go on the timeline, and a throw here is an environment error. */
+  step<R>(name: string, body: () => Promise<R>): Promise<R>;
+  /** Polls `probe` until it yields a value; records how long the condition took. */
+  waitFor<R>(what: string, probe: () => Promise<R | undefined | false>, timeoutMs: number): Promise<R>;
+  /**
+   * A named check. It passes when `pass` is true, or, when `pass` is omitted, when observed
+   * deep-equals expected. Returns whether it passed.
+   */
+  check(name: string, result: { expected: unknown; observed: unknown; reason: string; pass?: boolean }): boolean;
+  /** A check that cannot apply here (a tool is missing); reported as skipped, never as a pass. */
+  skip(name: string, reason: string): void;
+  note(message: string, data?: Record<string, unknown>): void;
+  /** A number for the report (applies/s, p99 latency…). */
+  metric(name: string, value: number): void;
+  /** A value that must never appear in a report or log. */
+  redact(secret: string): void;
+  /** Cleanup to run after the body, even when it failed; cleanups run in reverse. */
+  defer(cleanup: () => Promise<void>): void;
+}
+
+export interface Scenario<S extends TunableSpecs = TunableSpecs> {
+  readonly name: string;
+  /** One line, shown by --list. */
+  readonly summary: string;
+  /** Components and add-ons the provider must supply. */
+  readonly needs: { readonly components: readonly string[]; readonly addons: readonly string[] };
+  readonly tunables: S;
+  run(t: ScenarioContext<TunableValues<S>>): Promise<void>;
+}
+
+/** Declares a scenario with its tunables' types inferred. */
+export function defineScenario<const S extends TunableSpecs>(scenario: Scenario<S>): Scenario<S> {
+  return scenario;
+}

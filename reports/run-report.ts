@@ -1,0 +1,118 @@
+import { cpus, hostname, platform, release } from 'node:os';
+import type { EngineEvent, Reporter, TimelineEntry } from '../harness/events.ts';
+import type { CheckResult, DecidedBy, Verdict } from '../harness/results.ts';
+
+/**
+ * report.json, schema version 1. Documented in reports/README.md; a test asserts the shape.
+ */
+export interface RunReport {
+  readonly schemaVersion: 1;
+  readonly provider: string;
+  /** Every component's pinned version, and where its binary came from. */
+  readonly versions: Readonly<Record<string, string>>;
+  readonly verdict: Verdict;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly environment: { readonly node: string; readonly os: string; readonly cpus: number; readonly host: string };
+  readonly scenarios: ScenarioReport[];
+}
+
+export interface ScenarioReport {
+  readonly scenario: string;
+  /** error if any attempt errored, else fail if any failed, else pass. */
+  verdict: Verdict;
+  /** Passed attempts / attempts. */
+  passRate: number;
+  /** Attempts disagreed. */
+  flaky: boolean;
+  /** The checks of the last attempt. */
+  checks: CheckResult[];
+  readonly attempts: AttemptReport[];
+}
+
+export interface AttemptReport {
+  readonly attempt: number;
+  readonly namespace: string;
+  readonly tunables: Readonly<Record<string, unknown>>;
+  verdict: Verdict | 'running';
+  decidedBy?: DecidedBy;
+  durationMs: number;
+  readonly steps: Array<{ name: string; ok: boolean; durationMs: number; error?: string }>;
+  readonly checks: CheckResult[];
+  readonly timeline: TimelineEntry[];
+  metrics: Readonly<Record<string, number>>;
+}
+
+export function aggregateVerdict(verdicts: readonly Verdict[]): Verdict {
+  if (verdicts.includes('error')) return 'error';
+  if (verdicts.includes('fail')) return 'fail';
+  return 'pass';
+}
+
+/** Builds the run's report from engine events; every file reporter starts from this model. */
+export class RunReportBuilder implements Reporter {
+  report: RunReport | undefined;
+  readonly #startedAt = new Date().toISOString();
+
+  onEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'run-begin':
+        this.report = {
+          schemaVersion: 1,
+          provider: event.provider,
+          versions: event.versions,
+          verdict: 'pass',
+          startedAt: this.#startedAt,
+          durationMs: 0,
+          environment: { node: process.version, os: `${platform()} ${release()}`, cpus: cpus().length, host: hostname() },
+          scenarios: [],
+        };
+        return;
+      case 'attempt-begin': {
+        const scenario = this.#scenario(event.id.scenario, true)!;
+        scenario.attempts.push({ attempt: event.id.attempt, namespace: event.namespace, tunables: event.tunables, verdict: 'running', durationMs: 0, steps: [], checks: [], timeline: [], metrics: {} });
+        return;
+      }
+      case 'step-end':
+        this.#attempt(event.id.scenario)?.steps.push({ name: event.step, ok: event.ok, durationMs: event.durationMs, ...(event.error ? { error: event.error } : {}) });
+        return;
+      case 'timeline':
+        this.#attempt(event.id.scenario)?.timeline.push(event.entry);
+        return;
+      case 'check':
+        this.#attempt(event.id.scenario)?.checks.push(event.check);
+        return;
+      case 'attempt-end': {
+        const attempt = this.#attempt(event.id.scenario);
+        const scenario = this.#scenario(event.id.scenario);
+        if (!attempt || !scenario) return;
+        Object.assign(attempt, { verdict: event.verdict, decidedBy: event.decidedBy, durationMs: event.durationMs, metrics: event.metrics });
+        const verdicts = scenario.attempts.map((a) => a.verdict as Verdict);
+        scenario.verdict = aggregateVerdict(verdicts);
+        scenario.passRate = verdicts.filter((v) => v === 'pass').length / verdicts.length;
+        scenario.flaky = new Set(verdicts).size > 1;
+        scenario.checks = attempt.checks;
+        return;
+      }
+      case 'run-end':
+        if (!this.report) return;
+        this.report = { ...this.report, durationMs: event.durationMs, verdict: aggregateVerdict(this.report.scenarios.map((s) => s.verdict)) };
+        return;
+      case 'step-begin':
+        return;
+    }
+  }
+
+  #scenario(name: string, create = false): ScenarioReport | undefined {
+    let found = this.report?.scenarios.find((s) => s.scenario === name);
+    if (!found && create && this.report) {
+      found = { scenario: name, verdict: 'pass', passRate: 0, flaky: false, checks: [], attempts: [] };
+      this.report.scenarios.push(found);
+    }
+    return found;
+  }
+
+  #attempt(name: string): AttemptReport | undefined {
+    return this.#scenario(name)?.attempts.at(-1);
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'junit2json';
+import type { EngineEvent } from '../../../harness/events.ts';
+import { fanOut } from '../../../harness/reporter-fanout.ts';
+import { JsonReporter, JunitReporter, RunReportBuilder, type RunReport } from '../../../reports/index.ts';
+
+const at = '2026-01-01T00:00:00.000Z';
+const id = (attempt: number) => ({ scenario: 'demo', attempt });
+
+/** Two attempts: check "steady" passes both times, "wobbly" passes once and fails once, "absent" is skipped. */
+function events(): EngineEvent[] {
+  const attempt = (n: number, wobbly: 'pass' | 'fail'): EngineEvent[] => [
+    { type: 'attempt-begin', id: id(n), namespace: `tb-demo-${n}`, tunables: { replicas: 3 } },
+    { type: 'step-begin', id: id(n), step: 'deploy' },
+    { type: 'step-end', id: id(n), step: 'deploy', ok: true, durationMs: 5 },
+    { type: 'check', id: id(n), check: { name: 'steady', status: 'pass', expected: 1, observed: 1, reason: 'r', at } },
+    { type: 'check', id: id(n), check: { name: 'wobbly', status: wobbly, expected: 0, observed: wobbly === 'pass' ? 0 : 7, reason: 'errors seen by users', at } },
+    { type: 'check', id: id(n), check: { name: 'absent', status: 'skipped', expected: null, observed: null, reason: 'kubectl is not on PATH', at } },
+    { type: 'attempt-end', id: id(n), verdict: wobbly, decidedBy: wobbly === 'pass' ? { kind: 'checks' } : { kind: 'check', name: 'wobbly' }, durationMs: 1000, metrics: {} },
+  ];
+  return [
+    { type: 'run-begin', scenarios: ['demo'], repeat: 2, provider: 'embedded', versions: { kubernetes: 'v1.36.3' } },
+    ...attempt(1, 'pass'),
+    ...attempt(2, 'fail'),
+    { type: 'run-end', durationMs: 2000 },
+  ];
+}
+
+describe('reports', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'testbed-reports-'));
+    const builder = new RunReportBuilder();
+    const reporters = fanOut([builder, new JsonReporter(builder, dir), new JunitReporter(builder, dir), { onEvent: () => { throw new Error('broken reporter'); } }], () => {});
+    for (const e of events()) reporters.emit(e);
+    await reporters.finish();
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('report.json carries versions, verdict, pass rate, flakiness, checks and the timeline of each attempt', async () => {
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as RunReport;
+    expect(report).to.include({ schemaVersion: 1, provider: 'embedded', verdict: 'fail', durationMs: 2000 });
+    expect(report.versions).to.deep.equal({ kubernetes: 'v1.36.3' });
+    const [scenario] = report.scenarios;
+    expect(scenario).to.include({ scenario: 'demo', verdict: 'fail', passRate: 0.5, flaky: true });
+    expect(scenario!.checks.map((c) => [c.name, c.status])).to.deep.equal([['steady', 'pass'], ['wobbly', 'fail'], ['absent', 'skipped']]);
+    expect(scenario!.attempts[1]).to.deep.include({ attempt: 2, verdict: 'fail', decidedBy: { kind: 'check', name: 'wobbly' } });
+    expect(scenario!.attempts[0]!.steps).to.deep.equal([{ name: 'deploy', ok: true, durationMs: 5 }]);
+  });
+
+  it('junit.xml parses as JUnit: a suite per scenario, a case per check, flaky and skipped marked', async () => {
+    const parsed = (await parse(await readFile(join(dir, 'junit.xml'), 'utf8'))) as {
+      tests: number;
+      testsuite: Array<{ name: string; tests: number; skipped: number; testcase: Array<{ name: string; skipped?: unknown[]; properties?: Array<{ name: string; value: string }>; [k: string]: unknown }> }>;
+    };
+    expect(parsed.tests).to.equal(3);
+    const [suite] = parsed.testsuite;
+    expect(suite).to.include({ name: 'demo', tests: 3, skipped: 1 });
+    const byName = Object.fromEntries(suite!.testcase.map((c) => [c.name, c]));
+    expect(byName.steady).to.not.have.property('failure');
+    expect(byName.absent!.skipped).to.have.length(1);
+    expect(JSON.stringify(byName.wobbly)).to.include('attempt 2: expected 0, observed 7');
+    expect(byName.wobbly!.properties).to.deep.include({ name: 'flaky', value: 'true' });
+  });
+});
