@@ -31,3 +31,27 @@ describe('CLI bad input', () => {
     for (const binary of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) expect(r.stdout).to.match(new RegExp(`^${binary}\\s+v\\d`, 'm'));
   });
 });
+
+describe('scenario CLI bad input', () => {
+  it('--list prints each scenario with its summary', async () => {
+    const r = await runCli(['scenario', '--list']);
+    expect(r.exitCode).to.equal(0);
+    expect(r.stdout).to.match(/conflicting-apply\s+Server-side apply conflict detection/);
+  });
+
+  it('an unknown scenario exits 2 and lists what exists', async () => {
+    const r = await runCli(['scenario', 'no-such-thing']);
+    expect(r.exitCode).to.equal(2);
+    expect(r.stderr).to.include('unknown scenario "no-such-thing"; scenarios:');
+    expect(r.stderr).to.include('conflicting-apply');
+  });
+
+  it('an unknown tunable or a bad value exits 2 before any cluster starts', async () => {
+    const unknown = await runCli(['scenario', 'conflicting-apply', '--set', 'replicas=3']);
+    expect(unknown.exitCode).to.equal(2);
+    expect(unknown.stderr).to.include('no selected scenario has a tunable "replicas"');
+    const bad = await runCli(['scenario', 'conflicting-apply', '--set', 'sabotage=sometimes']);
+    expect(bad.exitCode).to.equal(2);
+    expect(bad.stderr).to.include('--set sabotage=sometimes: expected one of none, always-force, update-instead-of-apply');
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'junit2json';
+import type { RunReport } from '../../reports/index.ts';
+import { runCli } from '../helpers/cli.ts';
+
+describe('conflicting-apply scenario on the embedded cluster (integration)', function () {
+  this.timeout(240_000);
+  let stateDir = '';
+  const name = `ssa-${process.pid}`;
+  const env = () => ({ TESTBED_STATE_DIR: stateDir });
+  const small = ['--set', 'managers=4', '--set', 'applies=10'];
+  const run = async (args: string[]) => {
+    const reportDir = join(stateDir, `report-${Math.random().toString(36).slice(2)}`);
+    const result = await runCli(['scenario', 'conflicting-apply', '--name', name, '--report-dir', reportDir, ...args], env());
+    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as RunReport;
+    return { result, report, reportDir };
+  };
+
+  before(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'testbed-ssa-'));
+    const up = await runCli(['cluster', 'up', '--name', name], env());
+    expect(up.exitCode, up.all).to.equal(0);
+  });
+
+  after(async () => {
+    await runCli(['cluster', 'down', '--name', name], env());
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('passes with every check (a)–(j) present, real measurements, and a JUnit file CI can read', async () => {
+    const { result, report, reportDir } = await run(small);
+    expect(result.exitCode, result.all).to.equal(0);
+    expect(report.verdict).to.equal('pass');
+    expect(report.versions).to.include({ kubernetes: 'v1.36.3' });
+    const [scenario] = report.scenarios;
+    const labels = scenario!.checks.map((c) => c.name.slice(0, 3));
+    expect(labels).to.deep.equal(['(a)', '(b)', '(c)', '(d)', '(e)', '(f)', '(g)', '(h)', '(i)', '(j)']);
+    for (const c of scenario!.checks.slice(0, 9)) expect(c.status, c.name).to.equal('pass');
+    const attempt = scenario!.attempts[0]!;
+    expect(attempt.metrics['applies per second']).to.be.above(0);
+    expect(attempt.metrics['apply p99 ms']).to.be.above(0);
+    expect(attempt.timeline.some((e) => e.kind === 'kube-event')).to.equal(true, 'Kubernetes events from the namespace watch');
+    expect(attempt.timeline.some((e) => e.kind === 'step-begin')).to.equal(true);
+    expect(result.stderr).to.match(/apply p99 ms: \d/);
+
+    const junit = (await parse(await readFile(join(reportDir, 'junit.xml'), 'utf8'))) as { testsuite: Array<{ name: string; tests: number; failures: number; testcase: unknown[] }> };
+    expect(junit.testsuite[0]).to.include({ name: 'conflicting-apply', tests: 10, failures: 0 });
+  });
+
+  for (const sabotage of ['always-force', 'update-instead-of-apply']) {
+    it(`fails on check (a) when the applier is sabotaged: ${sabotage}`, async () => {
+      const { result, report } = await run([...small, '--set', `sabotage=${sabotage}`]);
+      expect(result.exitCode, result.all).to.equal(1);
+      const decided = report.scenarios[0]!.attempts[0]!.decidedBy;
+      expect(decided).to.deep.include({ kind: 'check' });
+      expect((decided as { name: string }).name).to.match(/^\(a\) conflict/);
+      expect(result.stderr).to.match(/✗ \(a\) conflict: .*expected \{"status":409.*observed \{"status":200/);
+    });
+  }
+
+  it('--repeat 3 reports a pass rate over three attempts', async () => {
+    const { result, report } = await run(['--set', 'managers=2', '--set', 'applies=2', '--repeat', '3']);
+    expect(result.exitCode, result.all).to.equal(0);
+    expect(report.scenarios[0]).to.include({ passRate: 1, flaky: false });
+    expect(report.scenarios[0]!.attempts).to.have.length(3);
+    expect(result.stderr).to.match(/conflicting-apply\s+PASS\s+\S+\s+100% of 3/);
+  });
+});
