@@ -22,8 +22,10 @@ async function fetchBytes(url: string, progress: Progress, label: string): Promi
     task.end('done');
     return Buffer.concat(chunks);
   } catch (err) {
-    task.end('failed', (err as Error).message);
-    throw new Error(`download of ${url} failed: ${(err as Error).cause ?? (err as Error).message}`, { cause: err });
+    const cause = (err as Error).cause as Error | undefined;
+    const reason = cause?.message ? `${(err as Error).message}: ${cause.message}` : (err as Error).message;
+    task.end('failed', reason);
+    throw new Error(`download of ${url} failed: ${reason}`, { cause: err });
   }
 }
 

@@ -1,0 +1,11 @@
+import { provisionBinaries } from '../clusters/components/index.ts';
+import { CONTROL_PLANE_BINARIES } from '../clusters/embedded/index.ts';
+import { TerminalProgress } from '../reports/index.ts';
+
+/**
+ * Integration tests start real clusters; on a fresh machine their binaries must first be built
+ * (minutes), which no test's timeout should absorb. A cache hit makes this instant.
+ */
+export async function mochaGlobalSetup(): Promise<void> {
+  await provisionBinaries(CONTROL_PLANE_BINARIES, { progress: new TerminalProgress(process.stderr) });
+}
