@@ -1,8 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Reporter } from '../harness/events.ts';
 import type { CheckResult } from '../harness/results.ts';
-import type { RunReport, RunReportBuilder } from './run-report.ts';
+import type { RunReport } from './run-report.ts';
 
 const escape = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
@@ -78,17 +75,4 @@ export function renderJunit(report: RunReport): string {
   }
   lines.push(`<testsuites name="delivery-testbed" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds(report.durationMs)}">`, ...suites, '</testsuites>');
   return `${lines.join('\n')}\n`;
-}
-
-export class JunitReporter implements Reporter {
-  constructor(
-    private readonly builder: RunReportBuilder,
-    readonly dir: string,
-  ) {}
-
-  async finish(): Promise<void> {
-    if (!this.builder.report) return;
-    await mkdir(this.dir, { recursive: true });
-    await writeFile(join(this.dir, 'junit.xml'), renderJunit(this.builder.report));
-  }
 }

@@ -32,6 +32,8 @@ export interface UpOptions {
   /** Binary name → path, as given by `--bin`. */
   readonly binaryOverrides?: Readonly<Record<string, string>>;
   readonly progress?: Progress;
+  /** Once aborted (Ctrl-C), no further process is started and `upCluster` fails. */
+  readonly signal?: AbortSignal;
 }
 
 export const CONTROL_PLANE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
@@ -188,6 +190,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     const tls = { caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem };
 
     const step = async <T extends { process: LocalProcess }>(label: string, component: T, start: (c: T) => Promise<void>) => {
+      options.signal?.throwIfAborted();
       const task = progress.begin(label);
       progress.command([component.process.options.command, ...component.process.options.args]);
       started.push(component.process);
@@ -201,9 +204,8 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       return component;
     };
 
-    const agentFiles = { bundleFile: join(paths.root, 'node-agent.mjs'), demoAppBundle: join(paths.root, 'demo-app.mjs') };
-    // Bundling runs while etcd and the API server start; the agent needs it only later.
-    const bundled = bundleNodeAgent(agentFiles);
+    // Bundling (a cache hit after the first run) overlaps etcd and API server start-up.
+    const bundled = bundleNodeAgent();
     bundled.catch(() => {});
     const etcd = await step(
       `start etcd ${versions.etcd}`,
@@ -229,7 +231,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     );
     const podNetwork = await pickPodNetwork();
     const core = adminClient({ kubeconfig: paths.kubeconfig }).makeApiClient(CoreV1Api);
-    await bundled;
+    const agentFiles = await bundled;
     const nodeAgent = new NodeAgent({
       bundleFile: agentFiles.bundleFile,
       configFile: join(paths.root, 'node-agent.json'),
@@ -282,6 +284,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     const ready = progress.begin('wait for the default ServiceAccount and root CA');
     await waitFor(() => workloadsAccepted(core), 60_000, 'the default ServiceAccount and kube-root-ca.crt in namespace default');
     ready.end('done');
+    options.signal?.throwIfAborted();
 
     const info: ClusterInfo = {
       name,

@@ -1,4 +1,4 @@
-import { LocalProcess } from '../process/index.ts';
+import { ComponentProcess } from '../process/index.ts';
 
 export interface EtcdOptions {
   readonly binary: string;
@@ -26,11 +26,9 @@ export function etcdFlags(o: EtcdOptions): string[] {
   ];
 }
 
-export class Etcd {
-  readonly process: LocalProcess;
-
+export class Etcd extends ComponentProcess {
   constructor(readonly options: EtcdOptions) {
-    this.process = new LocalProcess({ name: 'etcd', command: options.binary, args: etcdFlags(options), logFile: options.logFile, owner: options.owner });
+    super({ name: 'etcd', command: options.binary, args: etcdFlags(options), logFile: options.logFile, owner: options.owner });
   }
 
   get url(): string {
@@ -38,8 +36,7 @@ export class Etcd {
   }
 
   async start(timeoutMs = 30_000): Promise<void> {
-    await this.process.start();
-    await this.process.waitHealthy(
+    await this.startHealthy(
       async () => {
         const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(1000) });
         return res.ok && ((await res.json()) as { health?: string }).health === 'true';
@@ -47,9 +44,5 @@ export class Etcd {
       timeoutMs,
       'healthy on /health',
     );
-  }
-
-  stop(): Promise<void> {
-    return this.process.stop();
   }
 }

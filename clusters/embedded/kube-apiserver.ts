@@ -1,4 +1,4 @@
-import { LocalProcess } from '../process/index.ts';
+import { ComponentProcess } from '../process/index.ts';
 import { answersOk, type TlsClient } from './tls-get.ts';
 
 export interface KubeApiServerOptions {
@@ -40,11 +40,9 @@ export function kubeApiServerFlags(o: KubeApiServerOptions): string[] {
   ];
 }
 
-export class KubeApiServer {
-  readonly process: LocalProcess;
-
+export class KubeApiServer extends ComponentProcess {
   constructor(readonly options: KubeApiServerOptions) {
-    this.process = new LocalProcess({
+    super({
       name: 'kube-apiserver',
       command: options.binary,
       args: kubeApiServerFlags(options),
@@ -58,11 +56,6 @@ export class KubeApiServer {
   }
 
   async start(admin: TlsClient, timeoutMs = 60_000): Promise<void> {
-    await this.process.start();
-    await this.process.waitHealthy(answersOk(`${this.url}/readyz`, admin), timeoutMs, 'ready on /readyz');
-  }
-
-  stop(): Promise<void> {
-    return this.process.stop();
+    await this.startHealthy(answersOk(`${this.url}/readyz`, admin), timeoutMs, 'ready on /readyz');
   }
 }

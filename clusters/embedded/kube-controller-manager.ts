@@ -1,4 +1,4 @@
-import { LocalProcess } from '../process/index.ts';
+import { ComponentProcess } from '../process/index.ts';
 import { answersOk, type TlsClient } from './tls-get.ts';
 
 export interface KubeControllerManagerOptions {
@@ -48,11 +48,9 @@ export function kubeControllerManagerFlags(o: KubeControllerManagerOptions): str
   ];
 }
 
-export class KubeControllerManager {
-  readonly process: LocalProcess;
-
+export class KubeControllerManager extends ComponentProcess {
   constructor(readonly options: KubeControllerManagerOptions) {
-    this.process = new LocalProcess({
+    super({
       name: 'kube-controller-manager',
       command: options.binary,
       args: kubeControllerManagerFlags(options),
@@ -62,11 +60,6 @@ export class KubeControllerManager {
   }
 
   async start(tls: TlsClient, timeoutMs = 60_000): Promise<void> {
-    await this.process.start();
-    await this.process.waitHealthy(answersOk(`https://127.0.0.1:${this.options.securePort}/healthz`, tls), timeoutMs, 'healthy on /healthz');
-  }
-
-  stop(): Promise<void> {
-    return this.process.stop();
+    await this.startHealthy(answersOk(`https://127.0.0.1:${this.options.securePort}/healthz`, tls), timeoutMs, 'healthy on /healthz');
   }
 }

@@ -1,4 +1,4 @@
-import { LocalProcess } from '../process/index.ts';
+import { ComponentProcess } from '../process/index.ts';
 import { answersOk, type TlsClient } from './tls-get.ts';
 
 export interface KubeSchedulerOptions {
@@ -27,11 +27,9 @@ export function kubeSchedulerFlags(o: KubeSchedulerOptions): string[] {
   ];
 }
 
-export class KubeScheduler {
-  readonly process: LocalProcess;
-
+export class KubeScheduler extends ComponentProcess {
   constructor(readonly options: KubeSchedulerOptions) {
-    this.process = new LocalProcess({
+    super({
       name: 'kube-scheduler',
       command: options.binary,
       args: kubeSchedulerFlags(options),
@@ -41,11 +39,6 @@ export class KubeScheduler {
   }
 
   async start(tls: TlsClient, timeoutMs = 60_000): Promise<void> {
-    await this.process.start();
-    await this.process.waitHealthy(answersOk(`https://127.0.0.1:${this.options.securePort}/healthz`, tls), timeoutMs, 'healthy on /healthz');
-  }
-
-  stop(): Promise<void> {
-    return this.process.stop();
+    await this.startHealthy(answersOk(`https://127.0.0.1:${this.options.securePort}/healthz`, tls), timeoutMs, 'healthy on /healthz');
   }
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   ClusterAlreadyRunningError,
   clusterHealth,
@@ -8,7 +7,7 @@ import {
 } from '../../clusters/embedded/index.ts';
 import { onInterrupt } from './interrupts.ts';
 import { TerminalProgress } from '../../reports/index.ts';
-import { UsageError, parseBinaryOverrides } from './usage-error.ts';
+import { UsageError, parseBinaryOverrides, parseCommandArgs } from './usage-error.ts';
 
 export const clusterUsage = `usage: testbed cluster <up|down|status> [options]
   up       start the embedded cluster and return once it is ready
@@ -29,23 +28,18 @@ function printConnection(info: ClusterInfo): void {
 
 export async function clusterCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        name: { type: 'string', default: 'default' },
-        nodes: { type: 'string', default: '1' },
-        images: { type: 'string' },
-        bin: { type: 'string', multiple: true },
-        verbose: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: rest,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      name: { type: 'string', default: 'default' },
+      nodes: { type: 'string', default: '1' },
+      images: { type: 'string' },
+      bin: { type: 'string', multiple: true },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
   const { name, nodes, images, bin, verbose } = parsed.values;
   switch (action) {
     case 'up': {
@@ -53,7 +47,9 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 50) throw new UsageError(`--nodes must be a whole number from 1 to 50, got "${nodes}"`);
       const progress = new TerminalProgress(process.stderr, verbose);
       const started = Date.now();
+      const abort = new AbortController();
       const unregister = onInterrupt(async () => {
+        abort.abort();
         const { stopped } = await downCluster(name);
         process.stderr.write(`stopped ${stopped} processes of cluster "${name}" and removed its state\n`);
       });
@@ -64,6 +60,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
           ...(images ? { imagesFile: images } : {}),
           binaryOverrides: parseBinaryOverrides(bin),
           progress,
+          signal: abort.signal,
         });
         process.stderr.write(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         printConnection(info);

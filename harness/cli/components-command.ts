@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { allBinaries, catalog, lookupBinary, provisionBinaries, type ResolvedBinary } from '../../clusters/components/index.ts';
 import { describeSource } from '../../clusters/embedded/index.ts';
 import { TerminalProgress } from '../../reports/index.ts';
-import { UsageError, parseBinaryOverrides } from './usage-error.ts';
+import { UsageError, parseBinaryOverrides, parseCommandArgs } from './usage-error.ts';
 
 export const componentsUsage = `usage: testbed components <list|install> [--bin NAME=PATH]... [--verbose]
   list      each component binary, its pinned version and where it comes from
@@ -16,12 +15,7 @@ function row(binary: string, resolved: ResolvedBinary | undefined): string {
 
 export async function componentsCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
-  let values;
-  try {
-    ({ values } = parseArgs({ args: rest, strict: true, options: { bin: { type: 'string', multiple: true }, verbose: { type: 'boolean', default: false } } }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseCommandArgs({ args: rest, options: { bin: { type: 'string', multiple: true }, verbose: { type: 'boolean', default: false } } });
   const overrides = parseBinaryOverrides(values.bin);
   const binaries = allBinaries();
   process.stdout.write(`${'BINARY'.padEnd(24)} ${'VERSION'.padEnd(9)} ${'SOURCE'.padEnd(28)} PATH\n`);

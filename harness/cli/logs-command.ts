@@ -1,28 +1,22 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ClusterPaths } from '../../clusters/embedded/index.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError, parseCommandArgs } from './usage-error.ts';
 
 export const logsUsage = `usage: testbed logs POD [-n NAMESPACE] [-c CONTAINER] [--name CLUSTER]
   prints a container's log from the embedded cluster's node agent`;
 
 export async function logsCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        namespace: { type: 'string', short: 'n', default: 'default' },
-        container: { type: 'string', short: 'c' },
-        name: { type: 'string', default: 'default' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      namespace: { type: 'string', short: 'n', default: 'default' },
+      container: { type: 'string', short: 'c' },
+      name: { type: 'string', default: 'default' },
+    },
+  });
   const [pod, ...extra] = parsed.positionals;
   if (!pod || extra.length) throw new UsageError('logs takes exactly one POD name');
   const { namespace, container, name } = parsed.values;

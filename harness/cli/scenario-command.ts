@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { clusterHealth, downCluster, upCluster, type ClusterInfo } from '../../clusters/embedded/index.ts';
-import { JsonReporter, JunitReporter, RunReportBuilder, TerminalProgress, TerminalReporter } from '../../reports/index.ts';
+import { FileReporter, RunReportBuilder, TerminalProgress, TerminalReporter, renderJson, renderJunit } from '../../reports/index.ts';
 import { defaultSuite, scenarios } from '../../scenarios/index.ts';
 import { KubeClient } from '../kube/index.ts';
 import { fanOut } from '../reporter-fanout.ts';
@@ -10,7 +9,7 @@ import { runScenarios } from '../runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { TunableError, parseSettings, resolveTunables } from '../tunables.ts';
 import { onInterrupt } from './interrupts.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError, parseCommandArgs } from './usage-error.ts';
 
 export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   with no NAME, runs the default suite (${defaultSuite.join(', ')}) on the embedded cluster, starting it if needed
@@ -45,9 +44,13 @@ function selectScenarios(names: readonly string[]): Scenario[] {
 async function embeddedCluster(name: string, verbose: boolean): Promise<{ info: ClusterInfo; startedHere: boolean }> {
   const health = await clusterHealth(name);
   if (health.state === 'running') return { info: health.info, startedHere: false };
-  const unregister = onInterrupt(async () => void (await downCluster(name)));
+  const abort = new AbortController();
+  const unregister = onInterrupt(async () => {
+    abort.abort();
+    await downCluster(name);
+  });
   try {
-    const info = await upCluster({ name, progress: new TerminalProgress(process.stderr, verbose) });
+    const info = await upCluster({ name, progress: new TerminalProgress(process.stderr, verbose), signal: abort.signal });
     return { info, startedHere: true };
   } finally {
     unregister();
@@ -55,26 +58,21 @@ async function embeddedCluster(name: string, verbose: boolean): Promise<{ info: 
 }
 
 export async function scenarioCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        list: { type: 'boolean', default: false },
-        set: { type: 'string', multiple: true, default: [] },
-        repeat: { type: 'string', default: '1' },
-        'report-dir': { type: 'string', default: 'out' },
-        keep: { type: 'boolean', default: false },
-        provider: { type: 'string', default: 'embedded' },
-        name: { type: 'string', default: 'default' },
-        verbose: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      list: { type: 'boolean', default: false },
+      set: { type: 'string', multiple: true, default: [] },
+      repeat: { type: 'string', default: '1' },
+      'report-dir': { type: 'string', default: 'out' },
+      keep: { type: 'boolean', default: false },
+      provider: { type: 'string', default: 'embedded' },
+      name: { type: 'string', default: 'default' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
   const { values, positionals } = parsed;
   if (values.list) {
     process.stdout.write(`scenarios:\n${listScenarios()}\n`);
@@ -114,7 +112,12 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   const reportDir = resolve(values['report-dir']);
   const builder = new RunReportBuilder();
   const reporters = fanOut(
-    [builder, new TerminalReporter(builder, process.stderr, values.verbose), new JsonReporter(builder, reportDir), new JunitReporter(builder, reportDir)],
+    [
+      builder,
+      new TerminalReporter(builder, process.stderr, values.verbose),
+      new FileReporter(builder, join(reportDir, 'report.json'), renderJson),
+      new FileReporter(builder, join(reportDir, 'junit.xml'), renderJunit),
+    ],
     (message) => process.stderr.write(`warning: ${message}\n`),
   );
   try {

@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** Bad input on the command line: the CLI prints the message and usage, and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -12,4 +14,13 @@ export function parseBinaryOverrides(values: readonly string[] | undefined): Rec
     overrides[value.slice(0, eq)] = value.slice(eq + 1);
   }
   return overrides;
+}
+
+/** node:util's parseArgs (strict by default), with its errors turned into usage errors (exit 2). */
+export function parseCommandArgs<const T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

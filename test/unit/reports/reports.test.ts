@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { parse } from 'junit2json';
 import type { EngineEvent } from '../../../harness/events.ts';
 import { fanOut } from '../../../harness/reporter-fanout.ts';
-import { JsonReporter, JunitReporter, RunReportBuilder, type RunReport } from '../../../reports/index.ts';
+import { FileReporter, RunReportBuilder, renderJson, renderJunit, type RunReport } from '../../../reports/index.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 const id = (attempt: number) => ({ scenario: 'demo', attempt });
@@ -34,7 +34,7 @@ describe('reports', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'testbed-reports-'));
     const builder = new RunReportBuilder();
-    const reporters = fanOut([builder, new JsonReporter(builder, dir), new JunitReporter(builder, dir), { onEvent: () => { throw new Error('broken reporter'); } }], () => {});
+    const reporters = fanOut([builder, new FileReporter(builder, join(dir, 'report.json'), renderJson), new FileReporter(builder, join(dir, 'junit.xml'), renderJunit), { onEvent: () => { throw new Error('broken reporter'); } }], () => {});
     for (const e of events()) reporters.emit(e);
     await reporters.finish();
   });
