@@ -266,3 +266,30 @@ describe('cluster up interrupted (integration)', function () {
     }
   });
 });
+
+describe('scenario run interrupted (integration)', function () {
+  this.timeout(120_000);
+
+  it('SIGTERM mid-scenario stops the cluster the run started, leaving no process and no state', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'testbed-sigterm-'));
+    const name = `sigterm-${process.pid}`;
+    try {
+      const run = runCli(['scenario', 'conflicting-apply', '--name', name, '--report-dir', join(stateDir, 'out')], { TESTBED_STATE_DIR: stateDir });
+      await new Promise<void>((resolve) => {
+        run.stderr!.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('bob applies a different color')) resolve();
+        });
+      });
+      run.kill('SIGTERM');
+      const result = await run;
+      expect(result.exitCode, result.all).to.equal(143);
+      process.env.TESTBED_STATE_DIR = stateDir;
+      const paths = new ClusterPaths(name);
+      delete process.env.TESTBED_STATE_DIR;
+      expect(await findOwnedProcesses(paths.owner)).to.deep.equal([]);
+      expect(await readdir(join(stateDir, 'clusters')).catch(() => [])).to.deep.equal([]);
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+});
