@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { provisionBinaries } from '../clusters/components/index.ts';
-import { CONTROL_PLANE_BINARIES, ClusterPaths, DEMO_IMAGE, adminClient, downCluster, upCluster } from '../clusters/embedded/index.ts';
+import { CLUSTER_BINARIES, ClusterPaths, DEMO_IMAGE, adminClient, downCluster, upCluster } from '../clusters/embedded/index.ts';
 import { findOwnedProcesses } from '../clusters/process/index.ts';
 
 /** Sum of one /proc field (kB) over `pids`, in MiB. */
@@ -69,5 +69,5 @@ export async function clusterRun(nodes: number, run: number): Promise<Record<str
 
 /** Binaries must come from the cache: a build would be timed otherwise. */
 export async function ensureCachedBinaries(): Promise<void> {
-  await provisionBinaries(CONTROL_PLANE_BINARIES);
+  await provisionBinaries(CLUSTER_BINARIES);
 }

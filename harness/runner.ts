@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { AttemptId, EngineEvent, TimelineEntry } from './events.ts';
-import { KubeClient } from './kube/index.ts';
+import { KubeClient } from '../clusters/kube/index.ts';
 import { redactDeep } from './redaction.ts';
 import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';

@@ -1,4 +1,4 @@
-import type { KubeClient } from './kube/index.ts';
+import type { KubeClient } from '../clusters/kube/index.ts';
 import type { TunableSpecs, TunableValues } from './tunables.ts';
 
 /** What a scenario's body works with. Given/When steps act; Then checks observe and never mutate. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { defineScenario, type ScenarioContext } from '../harness/scenario.ts';
-import { fieldConflicts, isStatus, ownersOf, type KubeClient, type KubeObject, type KubeResponse, type KubeStatus } from '../harness/kube/index.ts';
+import { fieldConflicts, isStatus, ownersOf, type KubeClient, type KubeObject, type KubeResponse, type KubeStatus } from '../clusters/kube/index.ts';
 import type { TunableValues } from '../harness/tunables.ts';
 import { SCENARIO_GROUP, grantScenarioUsers, scenarioUser, waitUntilAllowed } from './scenario-users.ts';
 

@@ -20,6 +20,8 @@ export interface GoBuildRecipe {
   /** The binary the build writes. */
   readonly output: string;
   readonly ldflags: readonly string[];
+  /** Go build tags, e.g. to leave out service discovery we never use. */
+  readonly tags?: readonly string[];
 }
 
 export interface ComponentSpec {
@@ -80,7 +82,31 @@ const etcd: ComponentSpec = {
   },
 };
 
-export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd };
+const prometheus: ComponentSpec = {
+  name: 'prometheus',
+  version: versions.prometheus,
+  binaries: ['prometheus'],
+  releaseBaseUrl: 'https://github.com/prometheus/prometheus/releases/download',
+  release: (_binary, base) => {
+    const archive = `prometheus-${versions.prometheus.slice(1)}.linux-${goArch}`;
+    return {
+      url: `${base}/${versions.prometheus}/${archive}.tar.gz`,
+      checksumUrl: `${base}/${versions.prometheus}/sha256sums.txt`,
+      checksumEntry: `${archive}.tar.gz`,
+      archiveMember: `${archive}/prometheus`,
+    };
+  },
+  goBuild: {
+    moduleDir: wrapperModule('prometheus'),
+    mainPackage: 'github.com/prometheus/prometheus/cmd/prometheus',
+    output: 'prometheus',
+    ldflags: [`-X github.com/prometheus/common/version.Version=${versions.prometheus.slice(1)}`, '-X github.com/prometheus/common/version.Branch=HEAD'],
+    // Only Kubernetes service discovery is used; the rest would double the build.
+    tags: ['remove_all_sd', 'enable_kubernetes_sd'],
+  },
+};
+
+export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus };
 
 /** The component that provides `binary`. */
 export function componentOf(binary: string): ComponentSpec {

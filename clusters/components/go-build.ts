@@ -56,7 +56,17 @@ export async function goBuild(
     let compiled = 0;
     await run(
       'go build',
-      ['build', '-v', '-trimpath', '-ldflags', ['-s', '-w', ...recipe.ldflags].join(' '), '-o', outputPath, recipe.mainPackage],
+      [
+        'build',
+        '-v',
+        '-trimpath',
+        ...(recipe.tags?.length ? ['-tags', recipe.tags.join(',')] : []),
+        '-ldflags',
+        ['-s', '-w', ...recipe.ldflags].join(' '),
+        '-o',
+        outputPath,
+        recipe.mainPackage,
+      ],
       () => task.update(`${++compiled} packages compiled`),
     );
     task.end('done');

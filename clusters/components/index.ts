@@ -1,4 +1,4 @@
-export { versions, type ComponentName } from './versions.ts';
+export { versions, prometheusModuleVersion, type ComponentName } from './versions.ts';
 export { catalog, overrideEnvVar, releaseUrlEnvVar, type ComponentSpec } from './catalog.ts';
 export { cacheRoot } from './cache-dir.ts';
 export { expectedSha256 } from './release-download.ts';
@@ -13,3 +13,4 @@ export {
   type Provenance,
   type ProvisionOptions,
 } from './provision.ts';
+export { istioCrdManifest, istioCrds, ISTIO_KINDS } from './istio-crds.ts';

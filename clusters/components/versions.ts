@@ -6,6 +6,17 @@
 export const versions = {
   kubernetes: 'v1.36.3',
   etcd: 'v3.6.16',
+  /** Published as Go module github.com/prometheus/prometheus v0.316.0. */
+  prometheus: 'v3.16.0',
+  /** Istio's CRDs come from the istio.io/api module at this version. */
+  istio: 'v1.32.0',
 } as const;
 
-export type ComponentName = keyof typeof versions;
+/** Prometheus 3.x.y is Go module version v0.3xx.y. */
+export const prometheusModuleVersion = (release: string) => {
+  const [major, minor, patch] = release.slice(1).split('.').map(Number) as [number, number, number];
+  return `v0.${major * 100 + minor}.${patch}`;
+};
+
+/** Components that provide binaries; Istio provides only CRD manifests. */
+export type ComponentName = Exclude<keyof typeof versions, 'istio'>;

@@ -32,6 +32,7 @@ export class ClusterPaths {
 export interface ClusterInfo {
   readonly name: string;
   readonly apiServerUrl: string;
+  readonly prometheusUrl: string;
   readonly kubeconfig: string;
   /** First two octets of this cluster's pod addresses: pods get `${podNetwork}.<node>.<n>`. */
   readonly podNetwork: string;

@@ -14,6 +14,8 @@ export interface ControlPlaneFiles {
   readonly schedulerKey: string;
   readonly serviceAccountKey: string;
   readonly serviceAccountPub: string;
+  readonly prometheusCert: string;
+  readonly prometheusKey: string;
 }
 
 /** Client identities, each a certificate the API server's client CA trusts. */
@@ -22,6 +24,7 @@ export interface ControlPlaneIdentities {
   readonly admin: KeyPairPem;
   readonly controllerManager: KeyPairPem;
   readonly scheduler: KeyPairPem;
+  readonly prometheus: KeyPairPem;
   readonly nodes: Readonly<Record<string, KeyPairPem>>;
   readonly files: ControlPlaneFiles;
 }
@@ -32,12 +35,17 @@ const KUBERNETES_SERVICE_IP = '10.0.0.1';
 /**
  * Generates a CA, serving certificates for the API server, controller-manager and scheduler, a
  * service-account signing key, and client certificates: admin (system:masters), the two
- * controllers, and one `system:node:<name>` identity per node, as kubeadm lays them out.
+ * controllers, Prometheus, and one `system:node:<name>` identity per node, as kubeadm lays them out.
  */
-export async function createControlPlanePki(dir: string, clusterName: string, nodeNames: readonly string[]): Promise<ControlPlaneIdentities> {
+export async function createControlPlanePki(
+  dir: string,
+  clusterName: string,
+  nodeNames: readonly string[],
+  prometheusUser: string,
+): Promise<ControlPlaneIdentities> {
   const ca = await createCertificateAuthority(`delivery-testbed-${clusterName}-ca`);
   const loopback = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] };
-  const [apiServer, controllerManagerServing, schedulerServing, admin, controllerManager, scheduler, serviceAccount] = await Promise.all([
+  const [apiServer, controllerManagerServing, schedulerServing, admin, controllerManager, scheduler, prometheus, serviceAccount] = await Promise.all([
     ca.issue({
       commonName: 'kube-apiserver',
       usage: 'server',
@@ -49,6 +57,7 @@ export async function createControlPlanePki(dir: string, clusterName: string, no
     ca.issue({ commonName: 'testbed-admin', organizations: ['system:masters'], usage: 'client' }),
     ca.issue({ commonName: 'system:kube-controller-manager', usage: 'client' }),
     ca.issue({ commonName: 'system:kube-scheduler', usage: 'client' }),
+    ca.issue({ commonName: prometheusUser, usage: 'client' }),
     createServiceAccountKeys(),
   ]);
   const nodes: Record<string, KeyPairPem> = {};
@@ -66,6 +75,8 @@ export async function createControlPlanePki(dir: string, clusterName: string, no
     schedulerKey: join(dir, 'scheduler.key'),
     serviceAccountKey: join(dir, 'sa.key'),
     serviceAccountPub: join(dir, 'sa.pub'),
+    prometheusCert: join(dir, 'prometheus.crt'),
+    prometheusKey: join(dir, 'prometheus.key'),
   };
   const contents: Array<[string, string]> = [
     [files.caCert, ca.certPem],
@@ -78,7 +89,9 @@ export async function createControlPlanePki(dir: string, clusterName: string, no
     [files.schedulerKey, schedulerServing.keyPem],
     [files.serviceAccountKey, serviceAccount.privatePem],
     [files.serviceAccountPub, serviceAccount.publicPem],
+    [files.prometheusCert, prometheus.certPem],
+    [files.prometheusKey, prometheus.keyPem],
   ];
   await Promise.all(contents.map(([path, pem]) => writeFile(path, pem, { mode: 0o600 })));
-  return { caPem: ca.certPem, admin, controllerManager, scheduler, nodes, files };
+  return { caPem: ca.certPem, admin, controllerManager, scheduler, prometheus, nodes, files };
 }

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { provisionBinaries, versions, type ResolvedBinary } from '../components/index.ts';
+import { istioCrdManifest, istioCrds, provisionBinaries, versions, type ResolvedBinary } from '../components/index.ts';
 import { findOwnedProcesses, freePort, isAlive, reapOwnedProcesses, terminate, type LocalProcess } from '../process/index.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import {
@@ -14,12 +14,15 @@ import {
   type ClusterInfo,
 } from './cluster-state.ts';
 import { SERVICE_CLUSTER_IP_RANGE, createControlPlanePki } from './control-plane-pki.ts';
+import { KubeClient } from '../kube/index.ts';
+import { PROMETHEUS_USER, grantPrometheusDiscovery, installCrds } from './cluster-setup.ts';
 import { Etcd } from './etcd.ts';
 import { KubeApiServer } from './kube-apiserver.ts';
 import { KubeControllerManager } from './kube-controller-manager.ts';
 import { KubeScheduler } from './kube-scheduler.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { NodeAgent, bundleNodeAgent } from './node-agent/index.ts';
+import { Prometheus } from './prometheus.ts';
 import { answersOk } from './tls-get.ts';
 
 export interface UpOptions {
@@ -36,9 +39,9 @@ export interface UpOptions {
   readonly signal?: AbortSignal;
 }
 
-export const CONTROL_PLANE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
+export const CLUSTER_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'prometheus'] as const;
 /** Order in which `down` stops processes: pods first, the datastore last. */
-const STOP_ORDER = ['node-agent', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'] as const;
+const STOP_ORDER = ['prometheus', 'node-agent', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'] as const;
 const SYNC_PERIOD_MS = 2000;
 const SHUTDOWN_GRACE_MS = 3000;
 
@@ -160,20 +163,21 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     task.end('done', health.problems.join('; '));
   }
 
-  const binaries = await provisionBinaries(CONTROL_PLANE_BINARIES, {
+  const binaries = await provisionBinaries(CLUSTER_BINARIES, {
     ...(options.binaryOverrides ? { overrides: options.binaryOverrides } : {}),
     progress,
   });
-  const bin = (b: (typeof CONTROL_PLANE_BINARIES)[number]) => (binaries[b] as ResolvedBinary).path;
+  const bin = (b: (typeof CLUSTER_BINARIES)[number]) => (binaries[b] as ResolvedBinary).path;
+  const crds = await istioCrds(await istioCrdManifest(progress));
 
   const started: LocalProcess[] = [];
   await removeStateDir(paths);
   try {
     await createStateDir(paths);
     const nodeNames = Array.from({ length: nodeCount }, (_, i) => (nodeCount === 1 ? 'node-1' : `node-${i + 1}`));
-    const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort, prometheusPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const pkiTask = progress.begin('generate certificates');
-    const pki = await createControlPlanePki(paths.pki, name, nodeNames);
+    const pki = await createControlPlanePki(paths.pki, name, nodeNames, PROMETHEUS_USER);
     pkiTask.end('done');
     const server = `https://127.0.0.1:${apiPort}`;
     const writeKubeconfig = async (file: string, user: string, credentials: typeof pki.admin) => {
@@ -183,6 +187,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     await writeKubeconfig(paths.kubeconfig, 'testbed-admin', pki.admin);
     const kcmKubeconfig = await writeKubeconfig(join(paths.pki, 'controller-manager.kubeconfig'), 'system:kube-controller-manager', pki.controllerManager);
     const schedulerKubeconfig = await writeKubeconfig(join(paths.pki, 'scheduler.kubeconfig'), 'system:kube-scheduler', pki.scheduler);
+    const prometheusKubeconfig = await writeKubeconfig(join(paths.pki, 'prometheus.kubeconfig'), PROMETHEUS_USER, pki.prometheus);
     const nodeKubeconfigs = await Promise.all(
       nodeNames.map((n) => writeKubeconfig(join(paths.pki, `${n}.kubeconfig`), `system:node:${n}`, pki.nodes[n]!)),
     );
@@ -230,7 +235,16 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       (c) => c.start(tls),
     );
     const podNetwork = await pickPodNetwork();
-    const core = adminClient({ kubeconfig: paths.kubeconfig }).makeApiClient(CoreV1Api);
+    const admin = adminClient({ kubeconfig: paths.kubeconfig });
+    const core = admin.makeApiClient(CoreV1Api);
+    const setup = progress.begin(`install Istio ${versions.istio} CRDs and Prometheus's RBAC`);
+    const kube = await KubeClient.fromKubeConfig(admin);
+    try {
+      await Promise.all([installCrds(kube, crds), grantPrometheusDiscovery(kube)]);
+    } finally {
+      kube.close();
+    }
+    setup.end('done');
     const agentFiles = await bundled;
     const nodeAgent = new NodeAgent({
       bundleFile: agentFiles.bundleFile,
@@ -248,7 +262,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         shutdownGraceMs: SHUTDOWN_GRACE_MS,
       },
     });
-    const [kcm, scheduler] = await Promise.all([
+    const [kcm, scheduler, , prometheus] = await Promise.all([
       step(
         `start kube-controller-manager ${versions.kubernetes}`,
         new KubeControllerManager({
@@ -280,6 +294,24 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         (c) => c.start(tls),
       ),
       step(`start node agent (${nodeCount} node${nodeCount > 1 ? 's' : ''})`, nodeAgent, (c) => c.start(() => nodesReady(core, nodeNames))),
+      step(
+        `start prometheus ${versions.prometheus}`,
+        new Prometheus({
+          binary: bin('prometheus'),
+          port: prometheusPort,
+          configFile: join(paths.root, 'prometheus.yaml'),
+          dataDir: join(paths.root, 'prometheus'),
+          kubeconfig: prometheusKubeconfig,
+          caFile: pki.files.caCert,
+          clientCertFile: pki.files.prometheusCert,
+          clientKeyFile: pki.files.prometheusKey,
+          controllerManagerPort: kcmPort,
+          schedulerPort,
+          logFile: paths.log('prometheus'),
+          owner,
+        }),
+        (c) => c.start(),
+      ),
     ]);
     const ready = progress.begin('wait for the default ServiceAccount and root CA');
     await waitFor(() => workloadsAccepted(core), 60_000, 'the default ServiceAccount and kube-root-ca.crt in namespace default');
@@ -289,6 +321,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     const info: ClusterInfo = {
       name,
       apiServerUrl: apiserver.url,
+      prometheusUrl: prometheus.url,
       kubeconfig: paths.kubeconfig,
       podNetwork,
       nodes: nodeNames,
@@ -299,8 +332,16 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         'kube-controller-manager': kcm.process.pid!,
         'kube-scheduler': scheduler.process.pid!,
         'node-agent': nodeAgent.process.pid!,
+        prometheus: prometheus.process.pid!,
       },
-      ports: { etcd: etcdClient, 'etcd-peer': etcdPeer, 'kube-apiserver': apiPort, 'kube-controller-manager': kcmPort, 'kube-scheduler': schedulerPort },
+      ports: {
+        etcd: etcdClient,
+        'etcd-peer': etcdPeer,
+        'kube-apiserver': apiPort,
+        'kube-controller-manager': kcmPort,
+        'kube-scheduler': schedulerPort,
+        prometheus: prometheusPort,
+      },
       startedAt: new Date().toISOString(),
       stateDir: paths.root,
     };

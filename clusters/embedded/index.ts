@@ -5,7 +5,7 @@ export {
   adminClient,
   describeSource,
   ClusterAlreadyRunningError,
-  CONTROL_PLANE_BINARIES,
+  CLUSTER_BINARIES,
   type UpOptions,
   type ClusterHealth,
 } from './embedded-cluster.ts';

@@ -1,6 +1,6 @@
 type Cleanup = () => Promise<void>;
 const cleanups: Cleanup[] = [];
-let interrupted = false;
+let interruption: Promise<never> | undefined;
 
 /** Registers cleanup for Ctrl-C and SIGTERM; cleanups run in reverse. Returns an unregister function. */
 export function onInterrupt(cleanup: Cleanup): () => void {
@@ -15,10 +15,9 @@ export function onInterrupt(cleanup: Cleanup): () => void {
 export function installInterruptHandlers(report: (message: string) => void): void {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
-      if (interrupted) return;
-      interrupted = true;
+      if (interruption) return;
       report(`\n${signal}: stopping what this run started…`);
-      void (async () => {
+      interruption = (async () => {
         for (const cleanup of [...cleanups].reverse()) {
           await cleanup().catch((err: Error) => report(`cleanup failed: ${err.message}`));
         }
@@ -26,4 +25,12 @@ export function installInterruptHandlers(report: (message: string) => void): voi
       })();
     });
   }
+}
+
+/**
+ * Resolves at once when no signal came; otherwise never, because the cleanup exits the process
+ * itself. The command's own exit waits here, so a run torn down under it cannot exit first.
+ */
+export async function settleInterrupt(): Promise<void> {
+  if (interruption) await interruption;
 }

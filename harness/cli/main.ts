@@ -2,7 +2,7 @@ import { ComponentUnavailableError, BuildError } from '../../clusters/components
 import { ProcessError } from '../../clusters/process/index.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { componentsCommand, componentsUsage } from './components-command.ts';
-import { installInterruptHandlers } from './interrupts.ts';
+import { installInterruptHandlers, settleInterrupt } from './interrupts.ts';
 import { logsCommand, logsUsage } from './logs-command.ts';
 import { scenarioCommand, scenarioUsage } from './scenario-command.ts';
 import { UsageError } from './usage-error.ts';
@@ -56,5 +56,6 @@ try {
   }
   process.exitCode = 2;
 }
+await settleInterrupt();
 // Leftover keep-alive sockets of API clients must not hold the command open.
 process.exit();

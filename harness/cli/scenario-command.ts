@@ -3,7 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { clusterHealth, downCluster, upCluster, type ClusterInfo } from '../../clusters/embedded/index.ts';
 import { FileReporter, RunReportBuilder, TerminalProgress, TerminalReporter, renderJson, renderJunit } from '../../reports/index.ts';
 import { defaultSuite, scenarios } from '../../scenarios/index.ts';
-import { KubeClient } from '../kube/index.ts';
+import { KubeClient } from '../../clusters/kube/index.ts';
 import { fanOut } from '../reporter-fanout.ts';
 import { runScenarios } from '../runner.ts';
 import type { Scenario } from '../scenario.ts';

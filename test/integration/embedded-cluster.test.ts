@@ -18,7 +18,11 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-function demoDeployment(name: string, replicas: number, extra: { env?: Record<string, string>; podSpec?: object; container?: object } = {}): V1Deployment {
+function demoDeployment(
+  name: string,
+  replicas: number,
+  extra: { env?: Record<string, string>; podSpec?: object; container?: object; annotations?: Record<string, string> } = {},
+): V1Deployment {
   return {
     metadata: { name, namespace: NS },
     spec: {
@@ -26,7 +30,7 @@ function demoDeployment(name: string, replicas: number, extra: { env?: Record<st
       selector: { matchLabels: { app: name } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: { app: name } },
+        metadata: { labels: { app: name }, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
         spec: {
           terminationGracePeriodSeconds: 5,
           containers: [
@@ -229,6 +233,50 @@ describe('embedded cluster (integration)', function () {
     const endpoints = serviceEndpoints(svc, await pods('web'));
     expect(endpoints.filter((e) => e.ready)).to.have.length(4);
     for (const e of endpoints) expect(e.targetPort).to.equal(8080);
+  });
+
+  it('runs Prometheus, which finds annotated pods through the API server and scrapes the control plane', async () => {
+    await apps.createNamespacedDeployment({
+      namespace: NS,
+      body: demoDeployment('scraped', 1, { annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' } }),
+    });
+    const [pod] = await waitFor(() => readyPods('scraped', 1), 60_000, 'the annotated pod');
+    await get(pod!, '/version');
+    const query = async (promql: string) => {
+      const res = await fetch(`${info.prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
+      return ((await res.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
+    };
+    const scraped = await waitFor(async () => {
+      const result = await query('demo_http_requests_total{route="/version"}');
+      return result.length ? result : undefined;
+    }, 30_000, 'the demo pod\'s metrics in Prometheus');
+    expect(scraped[0]!.metric).to.include({ pod: pod!.metadata!.name, namespace: NS, app: 'scraped' });
+    for (const job of ['kube-controller-manager', 'kube-scheduler', 'prometheus']) {
+      await waitFor(async () => (await query(`up{job="${job}"} == 1`)).length === 1, 20_000, `${job} scraped`);
+    }
+    const flags = (await (await fetch(`${info.prometheusUrl}/api/v1/status/flags`)).json()) as { data: Record<string, string> };
+    expect(flags.data['web.enable-remote-write-receiver']).to.equal('true');
+    expect(flags.data['web.listen-address']).to.match(/^127\.0\.0\.1:/);
+  });
+
+  it('serves Istio\'s Gateway, VirtualService and DestinationRule from the pinned CRDs, schema intact', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(info.kubeconfig);
+    const { CustomObjectsApi } = await import('@kubernetes/client-node');
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    await custom.createNamespacedCustomObject({
+      group: 'networking.istio.io', version: 'v1', namespace: NS, plural: 'virtualservices',
+      body: {
+        apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web' },
+        spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 'v1' }, weight: 90 }, { destination: { host: 'web', subset: 'v2' }, weight: 10 }], retries: { attempts: 2 } }] },
+      },
+    });
+    const read = (await custom.getNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace: NS, plural: 'virtualservices', name: 'web' })) as { spec: { http: Array<{ route: Array<{ weight: number }>; retries: { attempts: number } }> } };
+    expect(read.spec.http[0]!.route.map((r) => r.weight)).to.deep.equal([90, 10]);
+    expect(read.spec.http[0]!.retries.attempts).to.equal(2);
+    for (const plural of ['gateways', 'destinationrules']) {
+      await custom.listNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace: NS, plural });
+    }
   });
 
   it('reports a crashed component as broken, and `down` reaps what is left', async () => {

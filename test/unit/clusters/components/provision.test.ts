@@ -9,6 +9,7 @@ import {
   catalog,
   expectedSha256,
   lookupBinary,
+  prometheusModuleVersion,
   provisionBinaries,
   versions,
 } from '../../../../clusters/components/index.ts';
@@ -47,6 +48,8 @@ describe('component provisioning', () => {
     for (const line of kube.split('\n').filter((l) => l.includes(' => '))) expect(line.trim()).to.match(new RegExp(`${staging.replace(/\./g, '\\.')}$`));
     const etcd = await readFile(join(catalog.etcd.goBuild.moduleDir, 'go.mod'), 'utf8');
     expect(etcd.split('\n').map((l) => l.trim())).to.include(`require go.etcd.io/etcd/server/v3 ${versions.etcd}`);
+    const prometheus = await readFile(join(catalog.prometheus.goBuild.moduleDir, 'go.mod'), 'utf8');
+    expect(prometheus.split('\n').map((l) => l.trim())).to.include(`require github.com/prometheus/prometheus ${prometheusModuleVersion(versions.prometheus)}`);
   });
 
   it('downloads an official-style release tarball, verifies its checksum, and caches it once under concurrent runs', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fieldConflicts, managedFieldPaths, ownersOf, type KubeObject, type KubeStatus } from '../../../../harness/kube/index.ts';
+import { fieldConflicts, managedFieldPaths, ownersOf, type KubeObject, type KubeStatus } from '../../../../clusters/kube/index.ts';
 
 const conflict = (causes: KubeStatus['details']): KubeStatus => ({ kind: 'Status', status: 'Failure', message: 'Apply failed', reason: 'Conflict', code: 409, ...(causes ? { details: causes } : {}) });
 
