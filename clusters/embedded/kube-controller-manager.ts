@@ -1,12 +1,9 @@
 import { ComponentProcess } from '../process/index.ts';
+import { controllerServingFlags, type ControllerServingOptions } from './controller-serving.ts';
 import { answersOk, type TlsClient } from './tls-get.ts';
 
-export interface KubeControllerManagerOptions {
+export interface KubeControllerManagerOptions extends ControllerServingOptions {
   readonly binary: string;
-  readonly kubeconfig: string;
-  readonly securePort: number;
-  readonly servingCertFile: string;
-  readonly servingKeyFile: string;
   readonly serviceAccountPrivateKeyFile: string;
   readonly rootCaFile: string;
   readonly clusterSigningCertFile: string;
@@ -28,23 +25,13 @@ export const disabledControllers = [
 
 export function kubeControllerManagerFlags(o: KubeControllerManagerOptions): string[] {
   return [
-    `--kubeconfig=${o.kubeconfig}`,
-    `--authentication-kubeconfig=${o.kubeconfig}`,
-    `--authorization-kubeconfig=${o.kubeconfig}`,
-    '--leader-elect=false',
-    '--bind-address=127.0.0.1',
-    `--secure-port=${o.securePort}`,
-    `--tls-cert-file=${o.servingCertFile}`,
-    `--tls-private-key-file=${o.servingKeyFile}`,
+    ...controllerServingFlags(o),
     `--service-account-private-key-file=${o.serviceAccountPrivateKeyFile}`,
     `--root-ca-file=${o.rootCaFile}`,
     `--cluster-signing-cert-file=${o.clusterSigningCertFile}`,
     `--cluster-signing-key-file=${o.clusterSigningKeyFile}`,
     '--use-service-account-credentials=true',
     `--controllers=*,${disabledControllers.map((c) => `-${c}`).join(',')}`,
-    '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
-    '--profiling=false',
-    '--v=1',
   ];
 }
 

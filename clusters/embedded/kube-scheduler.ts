@@ -1,30 +1,15 @@
 import { ComponentProcess } from '../process/index.ts';
+import { controllerServingFlags, type ControllerServingOptions } from './controller-serving.ts';
 import { answersOk, type TlsClient } from './tls-get.ts';
 
-export interface KubeSchedulerOptions {
+export interface KubeSchedulerOptions extends ControllerServingOptions {
   readonly binary: string;
-  readonly kubeconfig: string;
-  readonly securePort: number;
-  readonly servingCertFile: string;
-  readonly servingKeyFile: string;
   readonly logFile: string;
   readonly owner: string;
 }
 
 export function kubeSchedulerFlags(o: KubeSchedulerOptions): string[] {
-  return [
-    `--kubeconfig=${o.kubeconfig}`,
-    `--authentication-kubeconfig=${o.kubeconfig}`,
-    `--authorization-kubeconfig=${o.kubeconfig}`,
-    '--leader-elect=false',
-    '--bind-address=127.0.0.1',
-    `--secure-port=${o.securePort}`,
-    `--tls-cert-file=${o.servingCertFile}`,
-    `--tls-private-key-file=${o.servingKeyFile}`,
-    '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
-    '--profiling=false',
-    '--v=1',
-  ];
+  return controllerServingFlags(o);
 }
 
 export class KubeScheduler extends ComponentProcess {

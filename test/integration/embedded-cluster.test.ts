@@ -288,56 +288,49 @@ describe('embedded cluster (integration)', function () {
   });
 });
 
-describe('cluster up interrupted (integration)', function () {
+/**
+ * Runs the CLI against a fresh state folder, sends `signal` once stderr shows `trigger`, and
+ * returns the exit code with whatever processes and state the run left behind.
+ */
+async function interrupted(args: (name: string, dir: string) => string[], name: string, trigger: string, signal: NodeJS.Signals) {
+  const stateDir = await mkdtemp(join(tmpdir(), 'testbed-interrupt-'));
+  try {
+    const run = runCli(args(name, stateDir), { TESTBED_STATE_DIR: stateDir });
+    await new Promise<void>((resolve) => {
+      run.stderr!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes(trigger)) resolve();
+      });
+    });
+    run.kill(signal);
+    const result = await run;
+    process.env.TESTBED_STATE_DIR = stateDir;
+    const owner = new ClusterPaths(name).owner;
+    delete process.env.TESTBED_STATE_DIR;
+    return { result, leftovers: await findOwnedProcesses(owner), state: await readdir(join(stateDir, 'clusters')).catch(() => []) };
+  } finally {
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+describe('interrupted runs (integration)', function () {
   this.timeout(120_000);
 
   it('SIGINT during up stops everything it started and removes its state', async () => {
-    const stateDir = await mkdtemp(join(tmpdir(), 'testbed-sigint-'));
-    const name = `sigint-${process.pid}`;
-    try {
-      const up = runCli(['cluster', 'up', '--name', name], { TESTBED_STATE_DIR: stateDir });
-      await new Promise<void>((resolve) => {
-        up.stderr!.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('start kube-apiserver')) resolve();
-        });
-      });
-      up.kill('SIGINT');
-      const result = await up;
-      expect(result.exitCode, result.all).to.equal(130);
-      process.env.TESTBED_STATE_DIR = stateDir;
-      const paths = new ClusterPaths(name);
-      delete process.env.TESTBED_STATE_DIR;
-      expect(await findOwnedProcesses(paths.owner)).to.deep.equal([]);
-      expect(await readdir(join(stateDir, 'clusters')).catch(() => [])).to.deep.equal([]);
-    } finally {
-      await rm(stateDir, { recursive: true, force: true });
-    }
+    const { result, leftovers, state } = await interrupted((n) => ['cluster', 'up', '--name', n], `sigint-${process.pid}`, 'start kube-apiserver', 'SIGINT');
+    expect(result.exitCode, result.all).to.equal(130);
+    expect(leftovers).to.deep.equal([]);
+    expect(state).to.deep.equal([]);
   });
-});
-
-describe('scenario run interrupted (integration)', function () {
-  this.timeout(120_000);
 
   it('SIGTERM mid-scenario stops the cluster the run started, leaving no process and no state', async () => {
-    const stateDir = await mkdtemp(join(tmpdir(), 'testbed-sigterm-'));
-    const name = `sigterm-${process.pid}`;
-    try {
-      const run = runCli(['scenario', 'conflicting-apply', '--name', name, '--report-dir', join(stateDir, 'out')], { TESTBED_STATE_DIR: stateDir });
-      await new Promise<void>((resolve) => {
-        run.stderr!.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('bob applies a different color')) resolve();
-        });
-      });
-      run.kill('SIGTERM');
-      const result = await run;
-      expect(result.exitCode, result.all).to.equal(143);
-      process.env.TESTBED_STATE_DIR = stateDir;
-      const paths = new ClusterPaths(name);
-      delete process.env.TESTBED_STATE_DIR;
-      expect(await findOwnedProcesses(paths.owner)).to.deep.equal([]);
-      expect(await readdir(join(stateDir, 'clusters')).catch(() => [])).to.deep.equal([]);
-    } finally {
-      await rm(stateDir, { recursive: true, force: true });
-    }
+    const { result, leftovers, state } = await interrupted(
+      (n, dir) => ['scenario', 'conflicting-apply', '--name', n, '--report-dir', join(dir, 'out')],
+      `sigterm-${process.pid}`,
+      'bob applies a different color',
+      'SIGTERM',
+    );
+    expect(result.exitCode, result.all).to.equal(143);
+    expect(leftovers).to.deep.equal([]);
+    expect(state).to.deep.equal([]);
   });
 });
