@@ -228,6 +228,62 @@ describe('embedded cluster (integration)', function () {
     expect(status.lastState?.terminated?.message).to.include('failed liveness probe');
   });
 
+  it('runs init containers in order before the app, and gates probes on the startup probe', async () => {
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: {
+        metadata: { name: 'staged' },
+        spec: {
+          initContainers: [
+            { name: 'first', image: 'busybox', command: ['sh', '-c', 'echo first > $CONTAINER_ROOT/order'] },
+            { name: 'second', image: 'busybox', command: ['sh', '-c', 'echo second >> $CONTAINER_ROOT/order'] },
+          ],
+          containers: [{
+            name: 'app',
+            image: 'busybox',
+            command: ['sh', '-c', 'cat $CONTAINER_ROOT/order; sleep 2; touch $CONTAINER_ROOT/started; sleep 600'],
+            startupProbe: { exec: { command: ['sh', '-c', 'test -f $CONTAINER_ROOT/started'] }, periodSeconds: 1, failureThreshold: 30 },
+            readinessProbe: { exec: { command: ['true'] }, periodSeconds: 1 },
+          }],
+        },
+      },
+    });
+    const notYet = await waitFor(async () => {
+      const p = await core.readNamespacedPod({ name: 'staged', namespace: NS });
+      return p.status?.containerStatuses?.[0]?.state?.running ? p : undefined;
+    }, 30_000, 'the app container to run');
+    expect(notYet.status!.initContainerStatuses!.map((c) => c.state?.terminated?.exitCode)).to.deep.equal([0, 0]);
+    expect(notYet.status!.containerStatuses![0]!.started).to.equal(false);
+    const started = await waitFor(async () => {
+      const p = await core.readNamespacedPod({ name: 'staged', namespace: NS });
+      return ready(p) ? p : undefined;
+    }, 30_000, 'the pod to be ready after its startup probe');
+    expect(started.status!.containerStatuses![0]!.started).to.equal(true);
+    const logs = await runCli(['logs', 'staged', '-c', 'app', '--name', name], env());
+    expect(logs.stdout).to.equal('first\nsecond');
+  });
+
+  it('restarts a failing container under restartPolicy OnFailure, and lets a successful one finish', async () => {
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: {
+        metadata: { name: 'flaky-job' },
+        spec: {
+          restartPolicy: 'OnFailure',
+          containers: [{ name: 'job', image: 'busybox', command: ['sh', '-c', 'if [ -f $CONTAINER_ROOT/once ]; then exit 0; fi; touch $CONTAINER_ROOT/once; exit 3'] }],
+        },
+      },
+    });
+    const done = await waitFor(async () => {
+      const p = await core.readNamespacedPod({ name: 'flaky-job', namespace: NS });
+      return p.status?.phase === 'Succeeded' ? p : undefined;
+    }, 30_000, 'the job to succeed after one restart');
+    const status = done.status!.containerStatuses![0]!;
+    expect(status.restartCount).to.equal(1);
+    expect(status.lastState?.terminated?.exitCode).to.equal(3);
+    expect(status.state?.terminated?.exitCode).to.equal(0);
+  });
+
   it('works out Service endpoints from pods (EndpointSlices cannot carry loopback addresses)', async () => {
     const svc = await core.createNamespacedService({ namespace: NS, body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } } });
     const endpoints = serviceEndpoints(svc, await pods('web'));

@@ -82,7 +82,6 @@ export class ContainerRunner {
       this.#stopProbes();
       this.ready = false;
       this.started = false;
-      this.lastState = {};
       this.state = {
         terminated: {
           exitCode,
