@@ -1,7 +1,18 @@
 import { KubeClient, type KubeObject } from '../kube/index.ts';
 
 const FIELD_MANAGER = 'delivery-testbed';
-export const PROMETHEUS_USER = 'testbed:prometheus';
+
+/** Read-only identities of the add-ons, and what each may read. */
+export const ADDON_USERS = {
+  prometheus: { user: 'testbed:prometheus', rules: [{ apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'nodes'], verbs: ['get', 'list', 'watch'] }] },
+  mesh: {
+    user: 'testbed:mesh',
+    rules: [
+      { apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['networking.istio.io'], resources: ['gateways', 'virtualservices', 'destinationrules'], verbs: ['get', 'list', 'watch'] },
+    ],
+  },
+} as const;
 
 /**
  * Server-side applies each object as the harness, as raw JSON: a typed client model would drop
@@ -15,23 +26,21 @@ async function applyAll(kube: KubeClient, objects: readonly KubeObject[]): Promi
   });
 }
 
-/** Lets Prometheus discover pods, services and endpoints through the API server, read-only. */
-export async function grantPrometheusDiscovery(kube: KubeClient): Promise<void> {
-  await applyAll(kube, [
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: PROMETHEUS_USER },
-      rules: [{ apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'nodes'], verbs: ['get', 'list', 'watch'] }],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: PROMETHEUS_USER },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PROMETHEUS_USER },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: PROMETHEUS_USER }],
-    },
-  ]);
+/** Grants each add-on identity exactly the reads it needs, cluster-wide. */
+export async function grantAddonAccess(kube: KubeClient): Promise<void> {
+  await applyAll(
+    kube,
+    Object.values(ADDON_USERS).flatMap(({ user, rules }): KubeObject[] => [
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: user }, rules },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: user },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: user },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+      },
+    ]),
+  );
 }
 
 /** Installs CRDs and waits until the API server serves each of them. */

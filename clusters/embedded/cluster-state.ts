@@ -33,6 +33,8 @@ export interface ClusterInfo {
   readonly name: string;
   readonly apiServerUrl: string;
   readonly prometheusUrl: string;
+  /** The mesh's ingress gateway: send requests here with the Host a Gateway serves. */
+  readonly gatewayUrl: string;
   readonly kubeconfig: string;
   /** First two octets of this cluster's pod addresses: pods get `${podNetwork}.<node>.<n>`. */
   readonly podNetwork: string;

@@ -14,8 +14,8 @@ export interface ControlPlaneFiles {
   readonly schedulerKey: string;
   readonly serviceAccountKey: string;
   readonly serviceAccountPub: string;
-  readonly prometheusCert: string;
-  readonly prometheusKey: string;
+  /** Certificate and key files of each extra client identity, by key. */
+  readonly clients: Readonly<Record<string, { readonly cert: string; readonly key: string }>>;
 }
 
 /** Client identities, each a certificate the API server's client CA trusts. */
@@ -24,7 +24,7 @@ export interface ControlPlaneIdentities {
   readonly admin: KeyPairPem;
   readonly controllerManager: KeyPairPem;
   readonly scheduler: KeyPairPem;
-  readonly prometheus: KeyPairPem;
+  readonly clients: Readonly<Record<string, KeyPairPem>>;
   readonly nodes: Readonly<Record<string, KeyPairPem>>;
   readonly files: ControlPlaneFiles;
 }
@@ -35,17 +35,18 @@ const KUBERNETES_SERVICE_IP = '10.0.0.1';
 /**
  * Generates a CA, serving certificates for the API server, controller-manager and scheduler, a
  * service-account signing key, and client certificates: admin (system:masters), the two
- * controllers, Prometheus, and one `system:node:<name>` identity per node, as kubeadm lays them out.
+ * controllers, each add-on, and one `system:node:<name>` identity per node, as kubeadm lays them out.
  */
 export async function createControlPlanePki(
   dir: string,
   clusterName: string,
   nodeNames: readonly string[],
-  prometheusUser: string,
+  /** Extra client identities (add-ons such as Prometheus and the mesh): key → user name. */
+  clientUsers: Readonly<Record<string, string>>,
 ): Promise<ControlPlaneIdentities> {
   const ca = await createCertificateAuthority(`delivery-testbed-${clusterName}-ca`);
   const loopback = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] };
-  const [apiServer, controllerManagerServing, schedulerServing, admin, controllerManager, scheduler, prometheus, serviceAccount] = await Promise.all([
+  const [apiServer, controllerManagerServing, schedulerServing, admin, controllerManager, scheduler, serviceAccount] = await Promise.all([
     ca.issue({
       commonName: 'kube-apiserver',
       usage: 'server',
@@ -57,9 +58,10 @@ export async function createControlPlanePki(
     ca.issue({ commonName: 'testbed-admin', organizations: ['system:masters'], usage: 'client' }),
     ca.issue({ commonName: 'system:kube-controller-manager', usage: 'client' }),
     ca.issue({ commonName: 'system:kube-scheduler', usage: 'client' }),
-    ca.issue({ commonName: prometheusUser, usage: 'client' }),
     createServiceAccountKeys(),
   ]);
+  const clients: Record<string, KeyPairPem> = {};
+  for (const [key, user] of Object.entries(clientUsers)) clients[key] = await ca.issue({ commonName: user, usage: 'client' });
   const nodes: Record<string, KeyPairPem> = {};
   for (const name of nodeNames) {
     nodes[name] = await ca.issue({ commonName: `system:node:${name}`, organizations: ['system:nodes'], usage: 'client' });
@@ -75,8 +77,7 @@ export async function createControlPlanePki(
     schedulerKey: join(dir, 'scheduler.key'),
     serviceAccountKey: join(dir, 'sa.key'),
     serviceAccountPub: join(dir, 'sa.pub'),
-    prometheusCert: join(dir, 'prometheus.crt'),
-    prometheusKey: join(dir, 'prometheus.key'),
+    clients: Object.fromEntries(Object.keys(clientUsers).map((key) => [key, { cert: join(dir, `${key}.crt`), key: join(dir, `${key}.key`) }])),
   };
   const contents: Array<[string, string]> = [
     [files.caCert, ca.certPem],
@@ -89,9 +90,11 @@ export async function createControlPlanePki(
     [files.schedulerKey, schedulerServing.keyPem],
     [files.serviceAccountKey, serviceAccount.privatePem],
     [files.serviceAccountPub, serviceAccount.publicPem],
-    [files.prometheusCert, prometheus.certPem],
-    [files.prometheusKey, prometheus.keyPem],
+    ...Object.entries(clients).flatMap(([key, pair]): Array<[string, string]> => [
+      [files.clients[key]!.cert, pair.certPem],
+      [files.clients[key]!.key, pair.keyPem],
+    ]),
   ];
   await Promise.all(contents.map(([path, pem]) => writeFile(path, pem, { mode: 0o600 })));
-  return { caPem: ca.certPem, admin, controllerManager, scheduler, prometheus, nodes, files };
+  return { caPem: ca.certPem, admin, controllerManager, scheduler, clients, nodes, files };
 }

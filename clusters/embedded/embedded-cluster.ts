@@ -15,13 +15,14 @@ import {
 } from './cluster-state.ts';
 import { SERVICE_CLUSTER_IP_RANGE, createControlPlanePki } from './control-plane-pki.ts';
 import { KubeClient } from '../kube/index.ts';
-import { PROMETHEUS_USER, grantPrometheusDiscovery, installCrds } from './cluster-setup.ts';
+import { ADDON_USERS, grantAddonAccess, installCrds } from './cluster-setup.ts';
 import { Etcd } from './etcd.ts';
 import { KubeApiServer } from './kube-apiserver.ts';
 import { KubeControllerManager } from './kube-controller-manager.ts';
 import { KubeScheduler } from './kube-scheduler.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { NodeAgent, bundleNodeAgent } from './node-agent/index.ts';
+import { Mesh, bundleMesh } from './mesh/index.ts';
 import { Prometheus } from './prometheus.ts';
 import { answersOk } from './tls-get.ts';
 
@@ -41,7 +42,7 @@ export interface UpOptions {
 
 export const CLUSTER_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'prometheus'] as const;
 /** Order in which `down` stops processes: pods first, the datastore last. */
-const STOP_ORDER = ['prometheus', 'node-agent', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'] as const;
+const STOP_ORDER = ['prometheus', 'mesh', 'node-agent', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'] as const;
 const SYNC_PERIOD_MS = 2000;
 const SHUTDOWN_GRACE_MS = 3000;
 
@@ -175,9 +176,11 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
   try {
     await createStateDir(paths);
     const nodeNames = Array.from({ length: nodeCount }, (_, i) => (nodeCount === 1 ? 'node-1' : `node-${i + 1}`));
-    const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort, prometheusPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort, prometheusPort, gatewayPort, meshMetricsPort] = await Promise.all([
+      freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
+    ]);
     const pkiTask = progress.begin('generate certificates');
-    const pki = await createControlPlanePki(paths.pki, name, nodeNames, PROMETHEUS_USER);
+    const pki = await createControlPlanePki(paths.pki, name, nodeNames, { prometheus: ADDON_USERS.prometheus.user, mesh: ADDON_USERS.mesh.user });
     pkiTask.end('done');
     const server = `https://127.0.0.1:${apiPort}`;
     const writeKubeconfig = async (file: string, user: string, credentials: typeof pki.admin) => {
@@ -187,7 +190,8 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     await writeKubeconfig(paths.kubeconfig, 'testbed-admin', pki.admin);
     const kcmKubeconfig = await writeKubeconfig(join(paths.pki, 'controller-manager.kubeconfig'), 'system:kube-controller-manager', pki.controllerManager);
     const schedulerKubeconfig = await writeKubeconfig(join(paths.pki, 'scheduler.kubeconfig'), 'system:kube-scheduler', pki.scheduler);
-    const prometheusKubeconfig = await writeKubeconfig(join(paths.pki, 'prometheus.kubeconfig'), PROMETHEUS_USER, pki.prometheus);
+    const prometheusKubeconfig = await writeKubeconfig(join(paths.pki, 'prometheus.kubeconfig'), ADDON_USERS.prometheus.user, pki.clients.prometheus!);
+    const meshKubeconfig = await writeKubeconfig(join(paths.pki, 'mesh.kubeconfig'), ADDON_USERS.mesh.user, pki.clients.mesh!);
     const nodeKubeconfigs = await Promise.all(
       nodeNames.map((n) => writeKubeconfig(join(paths.pki, `${n}.kubeconfig`), `system:node:${n}`, pki.nodes[n]!)),
     );
@@ -210,7 +214,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     };
 
     // Bundling (a cache hit after the first run) overlaps etcd and API server start-up.
-    const bundled = bundleNodeAgent();
+    const bundled = Promise.all([bundleNodeAgent(), bundleMesh()]);
     bundled.catch(() => {});
     const etcd = await step(
       `start etcd ${versions.etcd}`,
@@ -237,15 +241,15 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     const podNetwork = await pickPodNetwork();
     const admin = adminClient({ kubeconfig: paths.kubeconfig });
     const core = admin.makeApiClient(CoreV1Api);
-    const setup = progress.begin(`install Istio ${versions.istio} CRDs and Prometheus's RBAC`);
+    const setup = progress.begin(`install Istio ${versions.istio} CRDs and the add-ons' RBAC`);
     const kube = await KubeClient.fromKubeConfig(admin);
     try {
-      await Promise.all([installCrds(kube, crds), grantPrometheusDiscovery(kube)]);
+      await Promise.all([installCrds(kube, crds), grantAddonAccess(kube)]);
     } finally {
       kube.close();
     }
     setup.end('done');
-    const agentFiles = await bundled;
+    const [agentFiles, meshBundle] = await bundled;
     const nodeAgent = new NodeAgent({
       bundleFile: agentFiles.bundleFile,
       configFile: join(paths.root, 'node-agent.json'),
@@ -262,7 +266,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         shutdownGraceMs: SHUTDOWN_GRACE_MS,
       },
     });
-    const [kcm, scheduler, , prometheus] = await Promise.all([
+    const [kcm, scheduler, , mesh, prometheus] = await Promise.all([
       step(
         `start kube-controller-manager ${versions.kubernetes}`,
         new KubeControllerManager({
@@ -295,6 +299,17 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       ),
       step(`start node agent (${nodeCount} node${nodeCount > 1 ? 's' : ''})`, nodeAgent, (c) => c.start(() => nodesReady(core, nodeNames))),
       step(
+        'start mesh (ingress gateway, Istio metrics)',
+        new Mesh({
+          config: { kubeconfig: meshKubeconfig, gatewayPort, metricsPort: meshMetricsPort },
+          configFile: join(paths.root, 'mesh.json'),
+          bundleFile: meshBundle,
+          logFile: paths.log('mesh'),
+          owner,
+        }),
+        (c) => c.start(),
+      ),
+      step(
         `start prometheus ${versions.prometheus}`,
         new Prometheus({
           binary: bin('prometheus'),
@@ -303,10 +318,11 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
           dataDir: join(paths.root, 'prometheus'),
           kubeconfig: prometheusKubeconfig,
           caFile: pki.files.caCert,
-          clientCertFile: pki.files.prometheusCert,
-          clientKeyFile: pki.files.prometheusKey,
+          clientCertFile: pki.files.clients.prometheus!.cert,
+          clientKeyFile: pki.files.clients.prometheus!.key,
           controllerManagerPort: kcmPort,
           schedulerPort,
+          meshMetricsPort,
           logFile: paths.log('prometheus'),
           owner,
         }),
@@ -322,6 +338,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       name,
       apiServerUrl: apiserver.url,
       prometheusUrl: prometheus.url,
+      gatewayUrl: mesh.gatewayUrl,
       kubeconfig: paths.kubeconfig,
       podNetwork,
       nodes: nodeNames,
@@ -332,6 +349,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         'kube-controller-manager': kcm.process.pid!,
         'kube-scheduler': scheduler.process.pid!,
         'node-agent': nodeAgent.process.pid!,
+        mesh: mesh.process.pid!,
         prometheus: prometheus.process.pid!,
       },
       ports: {
@@ -341,6 +359,8 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         'kube-controller-manager': kcmPort,
         'kube-scheduler': schedulerPort,
         prometheus: prometheusPort,
+        gateway: gatewayPort,
+        'mesh-metrics': meshMetricsPort,
       },
       startedAt: new Date().toISOString(),
       stateDir: paths.root,

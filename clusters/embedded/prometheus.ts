@@ -14,6 +14,8 @@ export interface PrometheusOptions {
   readonly clientKeyFile: string;
   readonly controllerManagerPort: number;
   readonly schedulerPort: number;
+  /** Where the mesh serves Istio's standard metrics. */
+  readonly meshMetricsPort: number;
   readonly logFile: string;
   readonly owner: string;
 }
@@ -24,7 +26,7 @@ export const SCRAPE_INTERVAL = '2s';
 /**
  * Scrape configuration: pods that opt in with `prometheus.io/scrape: "true"` (found through the
  * real API server's Kubernetes service discovery; their 127.x addresses are reachable from here),
- * the controller-manager and scheduler, and Prometheus itself.
+ * the mesh's Istio metrics, the controller-manager and scheduler, and Prometheus itself.
  */
 export function prometheusConfig(o: PrometheusOptions): Record<string, unknown> {
   const tls = { ca_file: o.caFile, cert_file: o.clientCertFile, key_file: o.clientKeyFile };
@@ -32,6 +34,7 @@ export function prometheusConfig(o: PrometheusOptions): Record<string, unknown> 
     global: { scrape_interval: SCRAPE_INTERVAL, evaluation_interval: SCRAPE_INTERVAL },
     scrape_configs: [
       { job_name: 'prometheus', static_configs: [{ targets: [`127.0.0.1:${o.port}`] }] },
+      { job_name: 'mesh', static_configs: [{ targets: [`127.0.0.1:${o.meshMetricsPort}`] }] },
       {
         job_name: 'kubernetes-pods',
         kubernetes_sd_configs: [{ role: 'pod', kubeconfig_file: o.kubeconfig }],

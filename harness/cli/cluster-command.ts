@@ -23,6 +23,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 function printConnection(info: ClusterInfo): void {
   out(`cluster "${info.name}" is ready: API server ${info.apiServerUrl}, nodes ${info.nodes.join(', ')}, pod addresses ${info.podNetwork}.x.y`);
   out(`prometheus: ${info.prometheusUrl}`);
+  out(`ingress gateway: ${info.gatewayUrl}`);
   out(`kubeconfig: ${info.kubeconfig}`);
   out(`export KUBECONFIG=${info.kubeconfig}`);
 }
@@ -98,6 +99,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       out(`cluster "${name}": running since ${info.startedAt}`);
       out(`  API server  ${info.apiServerUrl}`);
       out(`  Prometheus  ${info.prometheusUrl}`);
+      out(`  gateway     ${info.gatewayUrl}`);
       out(`  kubeconfig  ${info.kubeconfig}`);
       out(`  nodes       ${nodeList.map((n) => `${n.name} ${n.ready ? 'Ready' : 'NotReady'}`).join(', ')}`);
       for (const [component, pid] of Object.entries(info.processes)) out(`  ${component.padEnd(24)} pid ${pid}  port ${info.ports[component] ?? '-'}`);
