@@ -294,7 +294,10 @@ describe('embedded cluster (integration)', function () {
   it('runs Prometheus, which finds annotated pods through the API server and scrapes the control plane', async () => {
     await apps.createNamespacedDeployment({
       namespace: NS,
-      body: demoDeployment('scraped', 1, { annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' } }),
+      body: demoDeployment('scraped', 1, {
+        annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' },
+        container: { readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1 } },
+      }),
     });
     const [pod] = await waitFor(() => readyPods('scraped', 1), 60_000, 'the annotated pod');
     await get(pod!, '/version');

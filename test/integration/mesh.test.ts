@@ -1,0 +1,171 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterInfo } from '../../clusters/embedded/index.ts';
+import { KubeClient, type KubeObject } from '../../clusters/kube/index.ts';
+import { runCli, waitFor } from '../helpers/cli.ts';
+
+const NS = 'default';
+const HOST = 'web.example.com';
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+/** GET through the gateway with a Host header (fetch may not set Host). */
+function viaGateway(gatewayUrl: string, host: string, path = '/'): Promise<{ status: number; flag: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${gatewayUrl}${path}`, { headers: { host }, agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, flag: String(res.headers['x-testbed-response-flags'] ?? '-'), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const deployment = (version: string, replicas: number): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: `web-${version}`, namespace: NS },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: 'web', version } },
+    template: {
+      metadata: { labels: { app: 'web', version } },
+      spec: {
+        containers: [{
+          name: 'app',
+          image: 'delivery-testbed/demo-app:1',
+          ports: [{ name: 'http', containerPort: 8080 }],
+          env: [{ name: 'VERSION', value: version }],
+          readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1 },
+        }],
+      },
+    },
+  },
+});
+
+const virtualService = (http: object[]): KubeObject => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: 'web', namespace: NS },
+  spec: { hosts: [HOST], gateways: ['web-gw'], http },
+});
+
+describe('mesh data plane (integration)', function () {
+  this.timeout(180_000);
+  let stateDir = '';
+  let info: ClusterInfo;
+  let kube: KubeClient;
+  const name = `mesh-${process.pid}`;
+  const env = () => ({ TESTBED_STATE_DIR: stateDir });
+  const apply = async (o: KubeObject) => {
+    const res = await kube.apply(o, { fieldManager: 'mesh-test', force: true });
+    if (res.status >= 300) throw new Error(`apply ${o.kind}/${o.metadata.name}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  };
+
+  /** `count` requests through the gateway, `concurrency` at a time; the versions and statuses seen. */
+  async function send(count: number, path = '/', concurrency = 8) {
+    const statuses: number[] = [];
+    const versions: string[] = [];
+    const flags: string[] = [];
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        const res = await viaGateway(info.gatewayUrl, HOST, path);
+        statuses.push(res.status);
+        flags.push(res.flag);
+        if (res.status === 200) versions.push((JSON.parse(res.body) as { version: string }).version);
+      }
+    }));
+    return { statuses, versions, flags };
+  }
+
+  async function promQuery(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+    const res = await fetch(`${info.prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    return ((await res.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
+  }
+
+  before(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'testbed-mesh-'));
+    const up = await runCli(['cluster', 'up', '--name', name], env());
+    expect(up.exitCode, up.all).to.equal(0);
+    info = JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
+    const kc = new KubeConfig();
+    kc.loadFromFile(info.kubeconfig);
+    kube = await KubeClient.fromKubeConfig(kc);
+    for (const o of [
+      deployment('v1', 2),
+      deployment('v2', 1),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'web', namespace: NS }, spec: { host: 'web', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'web-gw', namespace: NS }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [HOST] }] } },
+    ] as KubeObject[]) await apply(o);
+    await waitFor(async () => {
+      const pods = await kube.call<{ items: Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }> }>('GET', `/api/v1/namespaces/${NS}/pods?labelSelector=app%3Dweb`);
+      return pods.items.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 3;
+    }, 60_000, '3 ready web pods');
+  });
+
+  after(async () => {
+    agent.destroy();
+    kube?.close();
+    await runCli(['cluster', 'down', '--name', name], env());
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('splits 90/10 by weight, and Prometheus sees the same split and the same count', async () => {
+    await apply(virtualService([{ route: [{ destination: { host: 'web', subset: 'v1' }, weight: 90 }, { destination: { host: 'web', subset: 'v2' }, weight: 10 }] }]));
+    await waitFor(async () => (await viaGateway(info.gatewayUrl, HOST)).status === 200, 10_000, 'the route');
+    const before = Number((await promQuery(`sum(istio_requests_total{reporter="destination",destination_service_name="web"})`))[0]?.value[1] ?? 0);
+    const { statuses, versions } = await send(600);
+    expect(statuses.every((s) => s === 200)).to.equal(true);
+    const share = versions.filter((v) => v === 'v2').length / versions.length;
+    expect(share).to.be.within(0.07, 0.13);
+    const byWorkload = await waitFor(async () => {
+      const result = await promQuery(`sum by (destination_workload) (istio_requests_total{reporter="destination",destination_service_name="web"})`);
+      const total = result.reduce((s, r) => s + Number(r.value[1]), 0);
+      return total - before >= 600 ? result : undefined;
+    }, 15_000, 'Prometheus to scrape the mesh');
+    const counts = Object.fromEntries(byWorkload.map((r) => [r.metric.destination_workload, Number(r.value[1])]));
+    const total = counts['web-v1']! + counts['web-v2']! - before;
+    expect(Math.abs(total - 600) / 600).to.be.below(0.02);
+    expect(counts['web-v2']! / (counts['web-v1']! + counts['web-v2']!)).to.be.within(0.06, 0.14);
+  });
+
+  it('moves traffic within 2 s of a weight change', async () => {
+    await apply(virtualService([{ route: [{ destination: { host: 'web', subset: 'v1' }, weight: 0 }, { destination: { host: 'web', subset: 'v2' }, weight: 100 }] }]));
+    const changed = Date.now();
+    await waitFor(async () => (await send(20, '/', 4)).versions.every((v) => v === 'v2'), 5_000, 'all traffic on v2');
+    expect(Date.now() - changed).to.be.below(2000);
+  });
+
+  it('injects a 50% abort fault, seen alike by clients and by Prometheus', async () => {
+    await apply(virtualService([{ fault: { abort: { httpStatus: 500, percentage: { value: 50 } } }, route: [{ destination: { host: 'web', subset: 'v1' } }] }]));
+    await new Promise((r) => setTimeout(r, 500));
+    const { statuses, flags } = await send(400);
+    const aborted = statuses.filter((s) => s === 500).length / statuses.length;
+    expect(aborted).to.be.within(0.42, 0.58);
+    expect(flags.filter((f) => f === 'FI').length).to.equal(statuses.filter((s) => s === 500).length);
+    const faulted = await waitFor(async () => {
+      const result = await promQuery(`sum(istio_requests_total{reporter="source",destination_service_name="web",response_flags="FI",response_code="500"})`);
+      const n = Number(result[0]?.value[1] ?? 0);
+      return n >= statuses.filter((s) => s === 500).length ? n : undefined;
+    }, 15_000, 'the aborted requests in Prometheus');
+    expect(faulted).to.equal(statuses.filter((s) => s === 500).length);
+  });
+
+  it('answers 503 with response flag NC when a VirtualService names no Service, and 404 NR with no route', async () => {
+    await apply(virtualService([{ route: [{ destination: { host: 'nothing-here' } }] }]));
+    await new Promise((r) => setTimeout(r, 500));
+    const res = await viaGateway(info.gatewayUrl, HOST);
+    expect([res.status, res.flag]).to.deep.equal([503, 'NC']);
+    expect((JSON.parse(res.body) as { error: string }).error).to.include('routes to host "nothing-here", which names no Service');
+    const none = await viaGateway(info.gatewayUrl, 'unknown.example.org');
+    expect([none.status, none.flag]).to.deep.equal([404, 'NR']);
+  });
+});
