@@ -7,6 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import { KubeClient, type KubeObject } from '../../clusters/kube/index.ts';
 import { runCli, waitFor } from '../helpers/cli.ts';
+import { flaggerIstioQuery } from '../helpers/flagger-queries.ts';
 
 const NS = 'default';
 const HOST = 'web.example.com';
@@ -26,7 +27,7 @@ function viaGateway(gatewayUrl: string, host: string, path = '/'): Promise<{ sta
   });
 }
 
-const deployment = (version: string, replicas: number): KubeObject => ({
+const deployment = (version: string, replicas: number, env: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: `web-${version}`, namespace: NS },
@@ -40,7 +41,7 @@ const deployment = (version: string, replicas: number): KubeObject => ({
           name: 'app',
           image: 'delivery-testbed/demo-app:1',
           ports: [{ name: 'http', containerPort: 8080 }],
-          env: [{ name: 'VERSION', value: version }],
+          env: Object.entries({ VERSION: version, ...env }).map(([name, value]) => ({ name, value })),
           readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1 },
         }],
       },
@@ -102,13 +103,19 @@ describe('mesh data plane (integration)', function () {
       deployment('v1', 2),
       deployment('v2', 1),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } },
-      { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'web', namespace: NS }, spec: { host: 'web', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] } },
+      deployment('v3', 1, { ERROR_RATE: '0.3', LATENCY_MS: '150' }),
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: 'web', namespace: NS },
+        spec: { host: 'web', subsets: ['v1', 'v2', 'v3'].map((v) => ({ name: v, labels: { version: v } })) },
+      },
       { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'web-gw', namespace: NS }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [HOST] }] } },
     ] as KubeObject[]) await apply(o);
     await waitFor(async () => {
       const pods = await kube.call<{ items: Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }> }>('GET', `/api/v1/namespaces/${NS}/pods?labelSelector=app%3Dweb`);
-      return pods.items.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 3;
-    }, 60_000, '3 ready web pods');
+      return pods.items.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 4;
+    }, 60_000, '4 ready web pods');
   });
 
   after(async () => {
@@ -157,6 +164,23 @@ describe('mesh data plane (integration)', function () {
       return n >= statuses.filter((s) => s === 500).length ? n : undefined;
     }, 15_000, 'the aborted requests in Prometheus');
     expect(faulted).to.equal(statuses.filter((s) => s === 500).length);
+  });
+
+  it('gives Flagger\'s own success-rate and duration queries the values a healthy and a faulty workload should have', async () => {
+    await apply(virtualService([{ route: [{ destination: { host: 'web', subset: 'v1' }, weight: 50 }, { destination: { host: 'web', subset: 'v3' }, weight: 50 }] }]));
+    await new Promise((r) => setTimeout(r, 500));
+    await send(400, '/', 16);
+    await new Promise((r) => setTimeout(r, 5000));
+    const value = async (query: string) => Number((await promQuery(query))[0]?.value[1]);
+    const model = (target: string) => ({ namespace: NS, target, interval: '1m' });
+    const healthyRate = await value(await flaggerIstioQuery('request-success-rate', model('web-v1')));
+    const faultyRate = await value(await flaggerIstioQuery('request-success-rate', model('web-v3')));
+    const healthyP99 = await value(await flaggerIstioQuery('request-duration', model('web-v1')));
+    const faultyP99 = await value(await flaggerIstioQuery('request-duration', model('web-v3')));
+    expect(healthyRate).to.equal(100);
+    expect(faultyRate).to.be.within(60, 80, 'ERROR_RATE 0.3 → about 70% success');
+    expect(healthyP99).to.be.below(50);
+    expect(faultyP99).to.be.within(150, 250, 'LATENCY_MS 150 falls in the 100–250 ms bucket');
   });
 
   it('answers 503 with response flag NC when a VirtualService names no Service, and 404 NR with no route', async () => {
