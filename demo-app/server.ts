@@ -51,7 +51,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<string
     return '/config';
   }
   if (path === '/healthz') return send(res, 200, { ok: true }), '/healthz';
-  if (path === '/readyz') return send(res, shuttingDown ? 503 : 200, { ready: !shuttingDown }), '/readyz';
+  if (path === '/readyz') {
+    const ready = settings.ready && !shuttingDown;
+    return send(res, ready ? 200 : 503, { ready }), '/readyz';
+  }
   if (path === '/metrics') return send(res, 200, await registry.metrics(), registry.contentType), '/metrics';
   const status = /^\/status\/(\d{3})$/.exec(path);
   if (status) return send(res, Number(status[1]), { status: Number(status[1]), pod }), '/status/{code}';

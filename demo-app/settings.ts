@@ -8,6 +8,8 @@ export interface DemoSettings {
   readonly errorRate: number;
   /** Extra latency added to `/`, in milliseconds. */
   readonly latencyMs: number;
+  /** Whether /readyz passes; false takes the pod out of its Service's endpoints. */
+  readonly ready: boolean;
 }
 
 export interface LoadedConfig {
@@ -50,6 +52,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv): Promise<LoadedConfig> 
       version: String(file.version ?? env.VERSION ?? '1'),
       errorRate,
       latencyMs: number(file.latencyMs ?? env.LATENCY_MS, 'latencyMs', 0),
+      ready: String(file.ready ?? env.READY ?? 'true') !== 'false',
     },
   };
 }

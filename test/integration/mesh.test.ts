@@ -183,6 +183,30 @@ describe('mesh data plane (integration)', function () {
     expect(faultyP99).to.be.within(150, 250, 'LATENCY_MS 150 falls in the 100–250 ms bucket');
   });
 
+  it('stops sending new requests to a pod that stops being ready', async () => {
+    // A second workload in subset v1, whose readiness a ConfigMap controls.
+    await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra-config', namespace: NS }, data: { 'config.json': '{"version":"v1"}' } } as KubeObject);
+    const extra = deployment('v1', 1);
+    (extra.metadata as { name: string }).name = 'web-extra';
+    const template = (extra.spec as { template: { spec: { containers: Array<Record<string, unknown>>; volumes?: unknown[] } } }).template;
+    template.spec.containers[0]!.volumeMounts = [{ name: 'config', mountPath: '/etc/demo-app' }];
+    template.spec.volumes = [{ name: 'config', configMap: { name: 'extra-config' } }];
+    await apply(extra);
+    await apply(virtualService([{ route: [{ destination: { host: 'web', subset: 'v1' } }] }]));
+    const podsServing = async () => {
+      const responses = await Promise.all(Array.from({ length: 30 }, () => viaGateway(info.gatewayUrl, HOST)));
+      return new Set(responses.filter((r) => r.status === 200).map((r) => (JSON.parse(r.body) as { pod: string }).pod));
+    };
+    await waitFor(async () => [...(await podsServing())].some((p) => p.startsWith('web-extra-')), 60_000, 'the extra pod to serve');
+    await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra-config', namespace: NS }, data: { 'config.json': '{"version":"v1","ready":false}' } } as KubeObject);
+    const unready = Date.now();
+    await waitFor(async () => ![...(await podsServing())].some((p) => p.startsWith('web-extra-')), 20_000, 'the unready pod to leave the rotation');
+    expect(Date.now() - unready).to.be.below(10_000, 'config sync (2 s) + failureThreshold 3 × period 1 s + watch');
+    const again = await podsServing();
+    expect([...again].some((p) => p.startsWith('web-extra-'))).to.equal(false);
+    expect(again.size).to.equal(2);
+  });
+
   it('answers 503 with response flag NC when a VirtualService names no Service, and 404 NR with no route', async () => {
     await apply(virtualService([{ route: [{ destination: { host: 'nothing-here' } }] }]));
     await new Promise((r) => setTimeout(r, 500));

@@ -12,11 +12,11 @@ describe('demo app settings', () => {
     await mkdir(join(root, 'etc/demo-app'), { recursive: true });
     const vars = { CONTAINER_ROOT: root, VERSION: '1', ERROR_RATE: '0.5', LATENCY_MS: '20' };
     expect(configPath(vars)).to.equal(join(root, 'etc/demo-app/config.json'));
-    expect((await loadConfig(vars)).settings).to.deep.equal({ version: '1', errorRate: 0.5, latencyMs: 20 });
-    await writeFile(join(root, 'etc/demo-app/config.json'), '{"version":"2","errorRate":1}');
+    expect((await loadConfig(vars)).settings).to.deep.equal({ version: '1', errorRate: 0.5, latencyMs: 20, ready: true });
+    await writeFile(join(root, 'etc/demo-app/config.json'), '{"version":"2","errorRate":1,"ready":false}');
     const loaded = await loadConfig(vars);
-    expect(loaded.settings).to.deep.equal({ version: '2', errorRate: 1, latencyMs: 20 });
-    expect(loaded.raw).to.equal('{"version":"2","errorRate":1}');
+    expect(loaded.settings).to.deep.equal({ version: '2', errorRate: 1, latencyMs: 20, ready: false });
+    expect(loaded.raw).to.equal('{"version":"2","errorRate":1,"ready":false}');
   });
 
   it('rejects an error rate outside 0–1 with the bad value', async () => {
