@@ -1,25 +1,22 @@
 import { parseArgs } from 'node:util';
 import { clusterRun, ensureCachedBinaries } from './cluster-bench.ts';
-import { sideBySide } from './measurements.ts';
+import { sideBySide, summarize } from './measurements.ts';
+import { meshBenchCluster, meshRun } from './mesh-bench.ts';
 
-const usage = `usage: npm run bench -- cluster [--runs N]
+const usage = `usage: npm run bench -- <cluster|mesh> [--runs N]
   cluster   start the embedded cluster from cached binaries until Ready, start 3 demo pods,
-            and measure the total RSS; 1 node and 3 nodes side by side`;
+            and measure the total RSS; 1 node and 3 nodes side by side (default 5 runs)
+  mesh      requests at 500 and 1000 rps for 10 s, straight to a demo pod and through the ingress
+            gateway, side by side: latency, what the gateway adds, its CPU and RSS (default 3 runs)`;
 
-async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { runs: { type: 'string', default: '5' } } });
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  const [what] = parsed.positionals;
-  const runs = Number(parsed.values.runs);
-  if (what !== 'cluster' || !Number.isInteger(runs) || runs < 1) {
-    process.stderr.write(`${what && what !== 'cluster' ? `error: unknown benchmark "${what}"\n` : ''}${usage}\n`);
-    return 2;
-  }
+type Variant = { name: string; results: Record<string, number[]> };
+
+function record(variant: Variant, measured: Record<string, number>, run: number, runs: number): void {
+  for (const [metric, value] of Object.entries(measured)) (variant.results[metric] ??= []).push(value);
+  process.stderr.write(`run ${run + 1}/${runs} ${variant.name}: ${Object.entries(measured).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}\n`);
+}
+
+async function benchCluster(runs: number): Promise<string> {
   await ensureCachedBinaries();
   const variants = [
     { name: '1 node', nodes: 1, results: {} as Record<string, number[]> },
@@ -27,23 +24,75 @@ async function main(): Promise<number> {
   ];
   // Interleave variants so drift on the machine affects both alike.
   for (let run = 0; run < runs; run++) {
-    for (const variant of variants) {
-      const measured = await clusterRun(variant.nodes, run);
-      for (const [metric, value] of Object.entries(measured)) (variant.results[metric] ??= []).push(value);
-      process.stderr.write(`run ${run + 1}/${runs} ${variant.name}: ${Object.entries(measured).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}\n`);
-    }
+    for (const variant of variants) record(variant, await clusterRun(variant.nodes, run), run, runs);
   }
-  process.stdout.write(
-    `\nembedded cluster, ${runs} runs each, ${new Date().toISOString()}\n${sideBySide(
-      [
-        { name: 'cluster up', unit: 's' },
-        { name: '3 demo pods ready', unit: 's' },
-        { name: 'total RSS', unit: 'MiB', format: (n) => n.toFixed(0) },
-        { name: 'total PSS', unit: 'MiB', format: (n) => n.toFixed(0) },
-      ],
-      variants,
-    )}\n`,
+  return `embedded cluster, ${runs} runs each\n${sideBySide(
+    [
+      { name: 'cluster up', unit: 's' },
+      { name: '3 demo pods ready', unit: 's' },
+      { name: 'total RSS', unit: 'MiB', format: (n) => n.toFixed(0) },
+      { name: 'total PSS', unit: 'MiB', format: (n) => n.toFixed(0) },
+    ],
+    variants,
+  )}`;
+}
+
+async function benchMesh(runs: number): Promise<string> {
+  await ensureCachedBinaries();
+  const cluster = await meshBenchCluster();
+  const variants: Array<Variant & { path: 'direct' | 'gateway'; rps: number }> = [500, 1000].flatMap((rps) =>
+    (['direct', 'gateway'] as const).map((path) => ({ name: `${path} ${rps} rps`, path, rps, results: {} })),
   );
+  try {
+    for (let run = 0; run < runs; run++) {
+      for (const v of variants) record(v, await meshRun(cluster, v.path, v.rps, 10), run, runs);
+    }
+  } finally {
+    await cluster.close();
+  }
+  const added = [500, 1000].map((rps) => {
+    const median = (path: string, q: string) => summarize(variants.find((v) => v.path === path && v.rps === rps)!.results[q]!).median;
+    return `added by the gateway at ${rps} rps: ${['p50', 'p90', 'p99'].map((q) => `${q} ${(median('gateway', q) - median('direct', q)).toFixed(2)} ms`).join(', ')}`;
+  });
+  return `mesh, ${runs} runs of 10 s each (load: the built-in open-loop client, bench/open-loop-client.ts)\n${sideBySide(
+    [
+      { name: 'p50', unit: 'ms', format: (n) => n.toFixed(2) },
+      { name: 'p90', unit: 'ms', format: (n) => n.toFixed(2) },
+      { name: 'p99', unit: 'ms', format: (n) => n.toFixed(2) },
+      { name: 'achieved rps', unit: 'req/s', format: (n) => n.toFixed(0) },
+      { name: 'failed requests', unit: 'n', format: (n) => n.toFixed(0) },
+    ],
+    variants,
+  )}\n${sideBySide(
+    [
+      { name: 'mesh vCPU per 1000 rps', unit: 'vCPU', format: (n) => n.toFixed(3) },
+      { name: 'mesh RSS', unit: 'MiB', format: (n) => n.toFixed(0) },
+    ],
+    variants.filter((v) => v.path === 'gateway'),
+  )}\n${added.join('\n')}`;
+}
+
+const benchmarks: Record<string, { runs: number; run: (runs: number) => Promise<string> }> = {
+  cluster: { runs: 5, run: benchCluster },
+  mesh: { runs: 3, run: benchMesh },
+};
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { runs: { type: 'string' } } });
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  const [what] = parsed.positionals;
+  const bench = what ? benchmarks[what] : undefined;
+  const runs = Number(parsed.values.runs ?? bench?.runs);
+  if (!bench || !Number.isInteger(runs) || runs < 1) {
+    process.stderr.write(`${what && !bench ? `error: unknown benchmark "${what}"\n` : ''}${usage}\n`);
+    return 2;
+  }
+  process.stdout.write(`\n${await bench.run(runs)}\n${new Date().toISOString()}\n`);
   return 0;
 }
 

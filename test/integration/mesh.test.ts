@@ -73,6 +73,8 @@ describe('mesh data plane (integration)', function () {
     const statuses: number[] = [];
     const versions: string[] = [];
     const flags: string[] = [];
+    /** Status codes by the version that answered (the demo app names itself in errors too). */
+    const byVersion: Record<string, number[]> = {};
     let next = 0;
     await Promise.all(Array.from({ length: concurrency }, async () => {
       while (next < count) {
@@ -81,9 +83,11 @@ describe('mesh data plane (integration)', function () {
         statuses.push(res.status);
         flags.push(res.flag);
         if (res.status === 200) versions.push((JSON.parse(res.body) as { version: string }).version);
+        const answeredBy = res.flag === '-' ? (JSON.parse(res.body) as { version?: string }).version : undefined;
+        if (answeredBy) (byVersion[answeredBy] ??= []).push(res.status);
       }
     }));
-    return { statuses, versions, flags };
+    return { statuses, versions, flags, byVersion };
   }
 
   async function promQuery(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
@@ -169,16 +173,25 @@ describe('mesh data plane (integration)', function () {
   it('gives Flagger\'s own success-rate and duration queries the values a healthy and a faulty workload should have', async () => {
     await apply(virtualService([{ route: [{ destination: { host: 'web', subset: 'v1' }, weight: 50 }, { destination: { host: 'web', subset: 'v3' }, weight: 50 }] }]));
     await new Promise((r) => setTimeout(r, 500));
-    await send(400, '/', 16);
-    await new Promise((r) => setTimeout(r, 5000));
+    const { byVersion } = await send(400, '/', 16);
+    const v3 = byVersion.v3 ?? [];
+    const predictedRate = (100 * v3.filter((s) => s < 500).length) / v3.length;
     const value = async (query: string) => Number((await promQuery(query))[0]?.value[1]);
     const model = (target: string) => ({ namespace: NS, target, interval: '1m' });
-    const healthyRate = await value(await flaggerIstioQuery('request-success-rate', model('web-v1')));
-    const faultyRate = await value(await flaggerIstioQuery('request-success-rate', model('web-v3')));
-    const healthyP99 = await value(await flaggerIstioQuery('request-duration', model('web-v1')));
-    const faultyP99 = await value(await flaggerIstioQuery('request-duration', model('web-v3')));
+    const queries = await Promise.all([
+      flaggerIstioQuery('request-success-rate', model('web-v1')),
+      flaggerIstioQuery('request-success-rate', model('web-v3')),
+      flaggerIstioQuery('request-duration', model('web-v1')),
+      flaggerIstioQuery('request-duration', model('web-v3')),
+    ]);
+    // rate() needs two scrapes of every series in the window.
+    const [healthyRate, faultyRate, healthyP99, faultyP99] = await waitFor(async () => {
+      const values = await Promise.all(queries.map(value));
+      return values.every(Number.isFinite) ? (values as [number, number, number, number]) : undefined;
+    }, 30_000, 'all four queries to have values');
     expect(healthyRate).to.equal(100);
-    expect(faultyRate).to.be.within(60, 80, 'ERROR_RATE 0.3 → about 70% success');
+    expect(predictedRate).to.be.within(55, 85, 'ERROR_RATE 0.3');
+    expect(Math.abs(faultyRate - predictedRate)).to.be.below(5, `Prometheus ${faultyRate} vs the ${predictedRate.toFixed(1)}% the clients saw`);
     expect(healthyP99).to.be.below(50);
     expect(faultyP99).to.be.within(150, 250, 'LATENCY_MS 150 falls in the 100–250 ms bucket');
   });
