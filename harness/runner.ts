@@ -121,6 +121,10 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
   };
 
   try {
+    const missing = [...scenario.needs.components, ...scenario.needs.addons].filter((c) => !(c in options.cluster.versions));
+    if (missing.length) {
+      throw new Error(`needs ${missing.join(', ')}, which provider ${options.cluster.provider} does not supply (it has ${Object.keys(options.cluster.versions).join(', ')})`);
+    }
     await context.step('create namespace', async () => {
       await kube.call('POST', '/api/v1/namespaces', {
         body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [SCENARIO_LABEL]: scenario.name } } },
@@ -139,15 +143,16 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
         () => {},
       );
     });
+    currentStep = '(scenario body)';
     await scenario.run(context as ScenarioContext<never>);
   } catch (err) {
-    crash = { step: currentStep === '(setup)' ? '(scenario body)' : currentStep, error: describeError(err) };
+    crash = { step: currentStep, error: describeError(err) };
   } finally {
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((err) => timeline({ kind: 'note', message: `cleanup failed: ${describeError(err)}` }));
     }
     eventWatch?.abort();
-    if (!options.keep) {
+    if (!options.keep && currentStep !== '(setup)') {
       await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace }).catch((err) => timeline({ kind: 'note', message: `namespace not deleted: ${describeError(err)}` }));
     }
   }
