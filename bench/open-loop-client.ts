@@ -3,6 +3,8 @@ import { Agent, request } from 'node:http';
 export interface OpenLoopResult {
   readonly sent: number;
   readonly failed: number;
+  /** From the first request to the last response. */
+  readonly elapsedSeconds: number;
   /** Latencies of successful requests, in ms, sorted. */
   readonly latenciesMs: readonly number[];
 }
@@ -50,7 +52,7 @@ export async function openLoop(options: { url: string; host?: string; rps: numbe
   }
   await Promise.all(inFlight);
   agent.destroy();
-  return { sent, failed, latenciesMs: latencies.sort((a, b) => a - b) };
+  return { sent, failed, elapsedSeconds: (performance.now() - started) / 1000, latenciesMs: latencies.sort((a, b) => a - b) };
 }
 
 export const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
