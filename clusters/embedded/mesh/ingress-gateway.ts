@@ -58,7 +58,12 @@ export class IngressGateway {
   constructor(private readonly options: IngressGatewayOptions) {}
 
   listen(): Promise<void> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server = createServer((req, res) =>
+      this.#handle(req, res).catch((err: Error) => {
+        this.options.log(`${req.method} ${req.headers.host}${req.url}: gateway error: ${err.message}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      }),
+    );
     this.#server.keepAliveTimeout = 30_000;
     return new Promise((resolve, reject) => {
       this.#server!.once('error', reject);

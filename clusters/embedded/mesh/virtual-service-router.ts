@@ -77,7 +77,14 @@ function stringMatches(match: StringMatch, value: string | undefined): boolean {
   if (value === undefined) return false;
   if (match.exact !== undefined) return value === match.exact;
   if (match.prefix !== undefined) return value.startsWith(match.prefix);
-  if (match.regex !== undefined) return new RegExp(`^(?:${match.regex})$`).test(value);
+  if (match.regex !== undefined) {
+    // Istio rejects an invalid RE2 regex at admission; one that got through matches nothing.
+    try {
+      return new RegExp(`^(?:${match.regex})$`).test(value);
+    } catch {
+      return false;
+    }
+  }
   return true;
 }
 

@@ -71,6 +71,12 @@ describe('virtual service router', () => {
     expect(new VirtualServiceRouter(snapshot([{ route: [{ destination: { host: 'web', subset: 'v9' } }] }])).route(req())).to.deep.include({ status: 503, flag: 'NC' });
   });
 
+  it('lets an invalid regex match nothing rather than fail the request', () => {
+    const snap = snapshot([{ match: [{ uri: { regex: '(' } }], route: [{ destination: { host: 'web', subset: 'v2' } }] }, { route: [{ destination: { host: 'web', subset: 'v1' } }] }]);
+    const decision = new VirtualServiceRouter(snap).route(req('/x'));
+    expect(decision.kind === 'route' && decision.subset).to.equal('v1');
+  });
+
   it('names the workload after the Deployment that owns the pod\'s ReplicaSet', () => {
     expect(workloadOf(pod('web-v1-abc12-a', 'v1', '127.9.1.2'))).to.deep.include({ workload: 'web-v1', namespace: 'shop', app: 'web', version: 'v1' });
   });
