@@ -1,20 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { provisionBinaries } from '../clusters/components/index.ts';
 import { CLUSTER_BINARIES, ClusterPaths, DEMO_IMAGE, adminClient, downCluster, upCluster } from '../clusters/embedded/index.ts';
 import { findOwnedProcesses } from '../clusters/process/index.ts';
-
-/** Sum of one /proc field (kB) over `pids`, in MiB. */
-async function memoryMiB(pids: readonly number[], file: 'status' | 'smaps_rollup', field: 'VmRSS' | 'Pss'): Promise<number> {
-  let kB = 0;
-  for (const pid of pids) {
-    const text = await readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
-    kB += Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-  }
-  return kB / 1024;
-}
+import { memoryMiB } from './process-stats.ts';
 
 /**
  * One run: `up` from cached binaries until everything is Ready, then 3 demo pods Ready, then the
@@ -56,9 +47,9 @@ export async function clusterRun(nodes: number, run: number): Promise<Record<str
     return {
       'cluster up': upSeconds,
       '3 demo pods ready': podsSeconds,
-      'total RSS': await memoryMiB(pids, 'status', 'VmRSS'),
+      'total RSS': await memoryMiB(pids, 'VmRSS'),
       // RSS counts the shared kube binary's pages once per process; PSS splits them.
-      'total PSS': await memoryMiB(pids, 'smaps_rollup', 'Pss'),
+      'total PSS': await memoryMiB(pids, 'Pss'),
     };
   } finally {
     await downCluster(name);

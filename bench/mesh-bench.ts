@@ -1,23 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminClient, downCluster, upCluster, type ClusterInfo } from '../clusters/embedded/index.ts';
 import { KubeClient, type KubeObject } from '../clusters/kube/index.ts';
 import { openLoop, quantile } from './open-loop-client.ts';
+import { cpuSeconds, memoryMiB } from './process-stats.ts';
 
 const HOST = 'bench.example.com';
-const CLOCK_TICKS = 100;
-
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-async function rssMiB(pid: number): Promise<number> {
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-}
-
 /** A cluster with one demo pod behind a Service, a Gateway and a VirtualService; torn down by `close`. */
 export async function meshBenchCluster(): Promise<{ info: ClusterInfo; podUrl: string; close(): Promise<void> }> {
   const stateDir = await mkdtemp(join(tmpdir(), 'testbed-bench-mesh-'));
@@ -73,6 +62,6 @@ export async function meshRun(cluster: Awaited<ReturnType<typeof meshBenchCluste
     'failed requests': result.failed,
     // Responses per second until the last one came back: below the target rate when a run falls behind.
     'achieved rps': (result.sent - result.failed) / result.elapsedSeconds,
-    ...(path === 'gateway' ? { 'mesh vCPU per 1000 rps': (cpu / seconds) * (1000 / rps), 'mesh RSS': await rssMiB(meshPid) } : {}),
+    ...(path === 'gateway' ? { 'mesh vCPU per 1000 rps': (cpu / seconds) * (1000 / rps), 'mesh RSS': await memoryMiB([meshPid], 'VmRSS') } : {}),
   };
 }

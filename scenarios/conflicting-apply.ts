@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { defineScenario, type ScenarioContext } from '../harness/scenario.ts';
-import { fieldConflicts, isStatus, ownersOf, type KubeClient, type KubeObject, type KubeResponse, type KubeStatus } from '../clusters/kube/index.ts';
+import { fieldConflicts, isStatus, managedFieldPaths, ownersOf, type KubeClient, type KubeObject, type KubeResponse, type KubeStatus } from '../clusters/kube/index.ts';
 import type { TunableValues } from '../harness/tunables.ts';
 import { SCENARIO_GROUP, grantScenarioUsers, scenarioUser, waitUntilAllowed } from './scenario-users.ts';
 
@@ -111,7 +111,7 @@ export const conflictingApply = defineScenario({
     const conflict = await t.step('when: bob applies a different color', () => bob.apply(configMap(ns, 'settings', { color: 'green' })));
     const afterConflict = await t.kube.get(settingsRef);
     t.check('(a) conflict: a second manager applying a different value gets 409 naming the field and its owner', {
-      expected: { ...{ status: 409, conflicts: [{ field: '.data.color', manager: 'alice' }] }, color: 'blue', resourceVersionChanged: false },
+      expected: { status: 409, conflicts: [{ field: '.data.color', manager: 'alice' }], color: 'blue', resourceVersionChanged: false },
       observed: { ...outcome(conflict), color: data(afterConflict).color, resourceVersionChanged: afterConflict.metadata.resourceVersion !== before.metadata.resourceVersion },
       reason: 'Apply by a manager that does not own a field, with another value, must be refused and change nothing',
     });
@@ -169,7 +169,7 @@ export const conflictingApply = defineScenario({
     });
 
     await checkClientSideApply(t, alice, scaler);
-    await checkDryRun(t, bob, settingsRef);
+    await checkDryRun(t, alice, bob, settingsRef);
     await checkNodeLabel(t, alice);
     await checkConcurrency(t);
     await checkKubectl(t);
@@ -207,13 +207,17 @@ async function checkClientSideApply(t: Context, alice: ReturnType<typeof applier
 }
 
 /** (g): a server-side dry run reports the conflict and persists nothing. */
-async function checkDryRun(t: Context, bob: ReturnType<typeof applier>, ref: { apiVersion: string; kind: string; namespace: string; name: string }) {
+async function checkDryRun(
+  t: Context,
+  alice: ReturnType<typeof applier>,
+  bob: ReturnType<typeof applier>,
+  ref: { apiVersion: string; kind: string; namespace: string; name: string },
+) {
   const ns = t.namespace;
-  const before = await t.kube.get(ref);
-  const { conflicting, clean } = await t.step('when: bob dry-runs a conflicting change and a clean one', async () => {
-    const aliceNow = applier(t, 'alice');
-    await aliceNow.apply(configMap(ns, 'settings', { owner: 'alice' }));
+  const { before, conflicting, clean } = await t.step('when: bob dry-runs a conflicting change and a clean one', async () => {
+    await alice.apply(configMap(ns, 'settings', { owner: 'alice' }));
     return {
+      before: await t.kube.get(ref),
       conflicting: await bob.apply(configMap(ns, 'settings', { color: 'green', size: 'small', owner: 'bob' }), { dryRun: true }),
       clean: await bob.apply(configMap(ns, 'settings', { color: 'green', size: 'small', extra: 'x' }), { dryRun: true }),
     };
@@ -224,11 +228,10 @@ async function checkDryRun(t: Context, bob: ReturnType<typeof applier>, ref: { a
     observed: {
       conflicting: outcome(conflicting),
       cleanStatus: clean.status,
-      persisted: after.metadata.resourceVersion !== (await t.kube.get(ref)).metadata.resourceVersion || 'extra' in data(after) || data(after).owner !== 'alice',
+      persisted: after.metadata.resourceVersion !== before.metadata.resourceVersion || 'extra' in data(after) || data(after).owner !== 'alice',
     },
     reason: 'dryRun=All runs admission and conflict detection but stores nothing',
   });
-  void before;
 }
 
 /** (h): a user and the node agent, acting as a controller, contend for a node label. */
@@ -238,7 +241,7 @@ async function checkNodeLabel(t: Context, alice: ReturnType<typeof applier>) {
   if (!node) throw new Error('the cluster has no nodes');
   const label = 'kubernetes.io/hostname';
   const path = `.metadata.labels.${label}`;
-  const owner = (node.metadata.managedFields ?? []).find((e) => ownersOf({ ...node, metadata: { ...node.metadata, managedFields: [e] } }, path).length);
+  const owner = (node.metadata.managedFields ?? []).find((e) => managedFieldPaths(e).includes(path));
   if (!owner) throw new Error(`no manager owns ${path} on node ${node.metadata.name}`);
   const original = node.metadata.labels?.[label] ?? '';
   const binding = `${t.namespace}-node-labeler`;

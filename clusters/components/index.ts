@@ -1,5 +1,5 @@
 export { versions, prometheusModuleVersion, type ComponentName } from './versions.ts';
-export { catalog, overrideEnvVar, releaseUrlEnvVar, type ComponentSpec } from './catalog.ts';
+export { catalog, type ComponentSpec } from './catalog.ts';
 export { cacheRoot } from './cache-dir.ts';
 export { expectedSha256 } from './release-download.ts';
 export { BuildError } from './go-build.ts';

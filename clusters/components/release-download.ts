@@ -5,12 +5,13 @@ import { x as extractTar } from 'tar';
 import type { Progress } from '../progress.ts';
 import type { ReleaseArtifact } from './catalog.ts';
 
-const TIMEOUT_MS = 20_000;
+/** A whole release file, at a slow mirror's pace. */
+const DOWNLOAD_TIMEOUT_MS = 300_000;
 
 async function fetchBytes(url: string, progress: Progress, label: string): Promise<Buffer> {
   const task = progress.begin(label);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS * 15) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
     if (!response.ok || !response.body) throw new Error(`GET ${url}: HTTP ${response.status}`);
     const chunks: Buffer[] = [];
     let received = 0;

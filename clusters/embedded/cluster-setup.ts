@@ -1,4 +1,5 @@
-import { KubeClient, type KubeObject } from '../kube/index.ts';
+import type { KubeClient, KubeObject } from '../kube/index.ts';
+import { waitFor } from './wait-for.ts';
 
 const FIELD_MANAGER = 'delivery-testbed';
 
@@ -19,11 +20,12 @@ export const ADDON_USERS = {
  * schema keywords it does not know from a CRD (x-kubernetes-int-or-string, say).
  */
 async function applyAll(kube: KubeClient, objects: readonly KubeObject[]): Promise<void> {
-  for (const object of objects) await kube.call('PATCH', await kube.path({ ...object, name: object.metadata.name }), {
-    query: { fieldManager: FIELD_MANAGER, force: 'true' },
-    body: object,
-    contentType: 'application/apply-patch+yaml',
-  });
+  for (const object of objects) {
+    const res = await kube.apply(object, { fieldManager: FIELD_MANAGER, force: true });
+    if (res.status < 200 || res.status > 299) {
+      throw new Error(`applying ${object.kind} ${object.metadata.name}: HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+    }
+  }
 }
 
 /** Grants each add-on identity exactly the reads it needs, cluster-wide. */
@@ -46,17 +48,18 @@ export async function grantAddonAccess(kube: KubeClient): Promise<void> {
 /** Installs CRDs and waits until the API server serves each of them. */
 export async function installCrds(kube: KubeClient, crds: readonly KubeObject[], timeoutMs = 30_000): Promise<void> {
   await applyAll(kube, crds);
-  const deadline = Date.now() + timeoutMs;
   for (const crd of crds) {
-    for (;;) {
-      const current = await kube.get<KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }>({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        name: crd.metadata.name,
-      });
-      if (current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
-      if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} was not Established within ${timeoutMs / 1000} s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(
+      async () => {
+        const current = await kube.get<KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }>({
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          name: crd.metadata.name,
+        });
+        return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
+      },
+      timeoutMs,
+      `CRD ${crd.metadata.name} to be Established`,
+    );
   }
 }

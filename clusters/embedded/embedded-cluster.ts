@@ -25,6 +25,7 @@ import { NodeAgent, bundleNodeAgent } from './node-agent/index.ts';
 import { Mesh, bundleMesh } from './mesh/index.ts';
 import { Prometheus } from './prometheus.ts';
 import { answersOk } from './tls-get.ts';
+import { waitFor } from './wait-for.ts';
 
 export interface UpOptions {
   /** Cluster name; several clusters can run side by side. Default `default`. */
@@ -83,15 +84,6 @@ async function workloadsAccepted(core: CoreV1Api): Promise<boolean> {
   await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' });
   await core.readNamespacedConfigMap({ namespace: 'default', name: 'kube-root-ca.crt' });
   return true;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
 
 export type ClusterHealth =

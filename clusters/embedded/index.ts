@@ -10,6 +10,5 @@ export {
   type ClusterHealth,
 } from './embedded-cluster.ts';
 export { ClusterPaths, type ClusterInfo } from './cluster-state.ts';
-export { disabledControllers } from './kube-controller-manager.ts';
 export { DEMO_IMAGE } from './node-agent/index.ts';
 export { serviceEndpoints, type ServiceEndpoint } from './endpoints/index.ts';

@@ -1,3 +1,3 @@
-export { KubeClient, KubeApiError, type KubeObject, type ManagedFieldsEntry, type KubeResponse, type Identity, type ApplyOptions } from './kube-client.ts';
+export { KubeClient, type KubeObject, type ManagedFieldsEntry, type KubeResponse, type Identity, type ApplyOptions } from './kube-client.ts';
 export { fieldConflicts, isStatus, type KubeStatus, type FieldConflict } from './kube-status.ts';
 export { managedFieldPaths, ownersOf } from './managed-fields.ts';

@@ -4,6 +4,7 @@ import {
   downCluster,
   upCluster,
   type ClusterInfo,
+  type UpOptions,
 } from '../../clusters/embedded/index.ts';
 import { onInterrupt } from './interrupts.ts';
 import { TerminalProgress } from '../../reports/index.ts';
@@ -28,6 +29,24 @@ function printConnection(info: ClusterInfo): void {
   out(`export KUBECONFIG=${info.kubeconfig}`);
 }
 
+/**
+ * `upCluster`, except that Ctrl-C or SIGTERM meanwhile starts nothing more, stops everything
+ * already started and removes the cluster's state before the process exits.
+ */
+export async function upInterruptibly(options: UpOptions & { readonly name: string }): Promise<ClusterInfo> {
+  const abort = new AbortController();
+  const unregister = onInterrupt(async () => {
+    abort.abort();
+    const { stopped } = await downCluster(options.name);
+    process.stderr.write(`stopped ${stopped} processes of cluster "${options.name}" and removed its state\n`);
+  });
+  try {
+    return await upCluster({ ...options, signal: abort.signal });
+  } finally {
+    unregister();
+  }
+}
+
 export async function clusterCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
   const parsed = parseCommandArgs({
@@ -47,22 +66,14 @@ export async function clusterCommand(argv: string[]): Promise<number> {
     case 'up': {
       const nodeCount = Number(nodes);
       if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 50) throw new UsageError(`--nodes must be a whole number from 1 to 50, got "${nodes}"`);
-      const progress = new TerminalProgress(process.stderr, verbose);
       const started = Date.now();
-      const abort = new AbortController();
-      const unregister = onInterrupt(async () => {
-        abort.abort();
-        const { stopped } = await downCluster(name);
-        process.stderr.write(`stopped ${stopped} processes of cluster "${name}" and removed its state\n`);
-      });
       try {
-        const info = await upCluster({
+        const info = await upInterruptibly({
           name,
           nodes: nodeCount,
           ...(images ? { imagesFile: images } : {}),
           binaryOverrides: parseBinaryOverrides(bin),
-          progress,
-          signal: abort.signal,
+          progress: new TerminalProgress(process.stderr, verbose),
         });
         process.stderr.write(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         printConnection(info);
@@ -74,8 +85,6 @@ export async function clusterCommand(argv: string[]): Promise<number> {
           return 0;
         }
         throw err;
-      } finally {
-        unregister();
       }
     }
     case 'down': {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { clusterHealth, downCluster, upCluster, type ClusterInfo } from '../../clusters/embedded/index.ts';
+import { clusterHealth, downCluster, type ClusterInfo } from '../../clusters/embedded/index.ts';
+import { upInterruptibly } from './cluster-command.ts';
 import { FileReporter, RunReportBuilder, TerminalProgress, TerminalReporter, renderJson, renderJunit } from '../../reports/index.ts';
 import { defaultSuite, scenarios } from '../../scenarios/index.ts';
 import { KubeClient } from '../../clusters/kube/index.ts';
@@ -44,17 +45,8 @@ function selectScenarios(names: readonly string[]): Scenario[] {
 async function embeddedCluster(name: string, verbose: boolean): Promise<{ info: ClusterInfo; startedHere: boolean }> {
   const health = await clusterHealth(name);
   if (health.state === 'running') return { info: health.info, startedHere: false };
-  const abort = new AbortController();
-  const unregister = onInterrupt(async () => {
-    abort.abort();
-    await downCluster(name);
-  });
-  try {
-    const info = await upCluster({ name, progress: new TerminalProgress(process.stderr, verbose), signal: abort.signal });
-    return { info, startedHere: true };
-  } finally {
-    unregister();
-  }
+  const info = await upInterruptibly({ name, progress: new TerminalProgress(process.stderr, verbose) });
+  return { info, startedHere: true };
 }
 
 export async function scenarioCommand(argv: string[]): Promise<number> {

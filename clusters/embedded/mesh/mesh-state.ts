@@ -11,6 +11,8 @@ import type { MeshSnapshot } from './virtual-service-router.ts';
 export class MeshState {
   readonly #informers: Array<ListWatch<KubernetesObject>> = [];
   #kube: KubeClient | undefined;
+  /** Rebuilt on the first request after a watch event, not on every request. */
+  #snapshot: MeshSnapshot | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -33,6 +35,7 @@ export class MeshState {
     ];
     for (const { path, list } of sources) {
       const informer = new ListWatch<KubernetesObject>(path, new Watch(this.kc), list as never, false);
+      for (const event of ['add', 'update', 'delete'] as const) informer.on(event, () => (this.#snapshot = undefined));
       informer.on('error', (err) => {
         this.log(`watch ${path}: ${(err as Error)?.message ?? err}; restarting in 1 s`);
         setTimeout(() => void informer.start(), 1000);
@@ -43,14 +46,15 @@ export class MeshState {
   }
 
   snapshot(): MeshSnapshot {
+    if (this.#snapshot) return this.#snapshot;
     const [gateways, virtualServices, destinationRules, services, pods] = this.#informers.map((i) => i.list());
-    return {
+    return (this.#snapshot = {
       gateways: gateways as unknown as Gateway[],
       virtualServices: virtualServices as unknown as VirtualService[],
       destinationRules: destinationRules as unknown as DestinationRule[],
       services: services as V1Service[],
       pods: pods as V1Pod[],
-    };
+    });
   }
 
   async stop(): Promise<void> {
