@@ -6,8 +6,9 @@ import { meshBenchCluster, meshRun } from './mesh-bench.ts';
 const usage = `usage: npm run bench -- <cluster|mesh> [--runs N]
   cluster   start the embedded cluster from cached binaries until Ready, start 3 demo pods,
             and measure the total RSS; 1 node and 3 nodes side by side (default 5 runs)
-  mesh      requests at 500 and 1000 rps for 10 s, straight to a demo pod and through the ingress
-            gateway, side by side: latency, what the gateway adds, its CPU and RSS (default 3 runs)`;
+  mesh      vegeta at 500 and 1000 rps for 10 s, straight to a demo pod and through the ingress
+            gateway, and 3000 rps through the gateway, side by side: latency, what the gateway
+            adds, its CPU and RSS (default 3 runs)`;
 
 type Variant = { name: string; results: Record<string, number[]> };
 
@@ -40,9 +41,10 @@ async function benchCluster(runs: number): Promise<string> {
 async function benchMesh(runs: number): Promise<string> {
   await ensureCachedBinaries();
   const cluster = await meshBenchCluster();
-  const variants: Array<Variant & { path: 'direct' | 'gateway'; rps: number }> = [500, 1000].flatMap((rps) =>
-    (['direct', 'gateway'] as const).map((path) => ({ name: `${path} ${rps} rps`, path, rps, results: {} })),
-  );
+  const variants: Array<Variant & { path: 'direct' | 'gateway'; rps: number }> = [
+    ...[500, 1000].flatMap((rps) => (['direct', 'gateway'] as const).map((path) => ({ name: `${path} ${rps} rps`, path, rps, results: {} }))),
+    { name: 'gateway 3000 rps', path: 'gateway', rps: 3000, results: {} },
+  ];
   try {
     for (let run = 0; run < runs; run++) {
       for (const v of variants) record(v, await meshRun(cluster, v.path, v.rps, 10), run, runs);
@@ -54,7 +56,7 @@ async function benchMesh(runs: number): Promise<string> {
     const median = (path: string, q: string) => summarize(variants.find((v) => v.path === path && v.rps === rps)!.results[q]!).median;
     return `added by the gateway at ${rps} rps: ${['p50', 'p90', 'p99'].map((q) => `${q} ${(median('gateway', q) - median('direct', q)).toFixed(2)} ms`).join(', ')}`;
   });
-  return `mesh, ${runs} runs of 10 s each (load: the built-in open-loop client, bench/open-loop-client.ts)\n${sideBySide(
+  return `mesh, ${runs} runs of 10 s each (load: vegeta, open loop at a constant rate)\n${sideBySide(
     [
       { name: 'p50', unit: 'ms', format: (n) => n.toFixed(2) },
       { name: 'p90', unit: 'ms', format: (n) => n.toFixed(2) },

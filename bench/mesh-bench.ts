@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminClient, downCluster, upCluster, type ClusterInfo } from '../clusters/embedded/index.ts';
 import { KubeClient, type KubeObject } from '../clusters/kube/index.ts';
-import { openLoop, quantile } from './open-loop-client.ts';
+import { provisionBinaries } from '../clusters/components/index.ts';
+import { runLoad } from '../load/index.ts';
 import { cpuSeconds, memoryMiB } from './process-stats.ts';
 
 const HOST = 'bench.example.com';
@@ -49,19 +50,26 @@ export async function meshBenchCluster(): Promise<{ info: ClusterInfo; podUrl: s
   };
 }
 
-/** One measurement: `rps` for `seconds`, straight to the pod or through the gateway. */
+/** One measurement: vegeta at `rps` for `seconds`, straight to the pod or through the gateway. */
 export async function meshRun(cluster: Awaited<ReturnType<typeof meshBenchCluster>>, path: 'direct' | 'gateway', rps: number, seconds: number): Promise<Record<string, number>> {
   const meshPid = cluster.info.processes.mesh!;
+  const { vegeta } = await provisionBinaries(['vegeta']);
   const cpuBefore = await cpuSeconds(meshPid);
-  const result = await openLoop(path === 'direct' ? { url: cluster.podUrl, rps, seconds } : { url: `${cluster.info.gatewayUrl}/`, host: HOST, rps, seconds });
+  const summary = await runLoad({
+    vegeta: vegeta!.path,
+    name: `${path}-${rps}`,
+    target: path === 'direct' ? { url: cluster.podUrl } : { url: `${cluster.info.gatewayUrl}/`, host: HOST },
+    profile: { kind: 'steady', rps, seconds },
+    workDir: join(cluster.info.stateDir, 'bench-load'),
+  });
   const cpu = (await cpuSeconds(meshPid)) - cpuBefore;
   return {
-    p50: quantile(result.latenciesMs, 0.5),
-    p90: quantile(result.latenciesMs, 0.9),
-    p99: quantile(result.latenciesMs, 0.99),
-    'failed requests': result.failed,
-    // Responses per second until the last one came back: below the target rate when a run falls behind.
-    'achieved rps': (result.sent - result.failed) / result.elapsedSeconds,
+    p50: summary.latencyMs.p50,
+    p90: summary.latencyMs.p90,
+    p99: summary.latencyMs.p99,
+    'failed requests': summary.failures,
+    // Below the target rate when vegeta fell behind.
+    'achieved rps': summary.achievedRps,
     ...(path === 'gateway' ? { 'mesh vCPU per 1000 rps': (cpu / seconds) * (1000 / rps), 'mesh RSS': await memoryMiB([meshPid], 'VmRSS') } : {}),
   };
 }

@@ -3,7 +3,8 @@ import type { CheckResult, DecidedBy, Verdict } from './results.ts';
 /** A point on a scenario's timeline. */
 export interface TimelineEntry {
   readonly at: string;
-  readonly kind: 'step-begin' | 'step-end' | 'kube-event' | 'check' | 'note';
+  /** `sample`: one point of a series for charts; data holds `series`, `value` and any labels. */
+  readonly kind: 'step-begin' | 'step-end' | 'kube-event' | 'check' | 'note' | 'sample';
   readonly message: string;
   readonly data?: Readonly<Record<string, unknown>>;
 }

@@ -5,7 +5,9 @@ import type { AttemptId, EngineEvent, TimelineEntry } from './events.ts';
 import { KubeClient } from '../clusters/kube/index.ts';
 import { redactDeep } from './redaction.ts';
 import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
-import type { Scenario, ScenarioContext } from './scenario.ts';
+import type { LoadRequest, RunningLoad, Scenario, ScenarioContext } from './scenario.ts';
+import { LoadMetrics, runLoad } from '../load/index.ts';
+import { MetricsEndpoint } from './metrics-endpoint.ts';
 import { resolveTunables, type TunableSpecs } from './tunables.ts';
 
 /** Where scenarios run: what a provider hands the engine. */
@@ -13,6 +15,18 @@ export interface ClusterConnection {
   readonly provider: string;
   readonly kubeconfig: string;
   readonly versions: Readonly<Record<string, string>>;
+  readonly gatewayUrl: string;
+  readonly prometheusUrl: string;
+  /** Prometheus scrapes the targets listed here (file_sd), such as the harness's load metrics. */
+  readonly scrapeTargetsDir: string;
+  /** Environment for processes the run starts (vegeta), by which the provider can reap them. */
+  readonly processEnv: Readonly<Record<string, string>>;
+}
+
+/** What loads need: the vegeta binary, and where raw results go. */
+export interface LoadTools {
+  readonly vegeta: string;
+  readonly resultsDir: string;
 }
 
 export interface RunOptions {
@@ -22,7 +36,22 @@ export interface RunOptions {
   readonly repeat: number;
   readonly keep: boolean;
   readonly cluster: ClusterConnection;
+  /** Absent when no selected scenario needs load. */
+  readonly load?: LoadTools;
   readonly emit: (event: EngineEvent) => void;
+}
+
+/** The harness's metrics endpoint, started with the first load of a run and kept until its end. */
+class LoadMetricsTarget {
+  readonly metrics = new LoadMetrics();
+  private endpoint: Promise<MetricsEndpoint> | undefined;
+  constructor(private readonly scrapeTargetsDir: string) {}
+  ensure(): Promise<MetricsEndpoint> {
+    return (this.endpoint ??= MetricsEndpoint.start(this.metrics.registry, this.scrapeTargetsDir, 'testbed-load'));
+  }
+  async stop(): Promise<void> {
+    if (this.endpoint) await (await this.endpoint).stop();
+  }
 }
 
 export const SCENARIO_LABEL = 'delivery-testbed/scenario';
@@ -34,7 +63,7 @@ function settingsFor(scenario: Scenario, settings: Readonly<Record<string, strin
 
 const describeError = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-async function runAttempt(scenario: Scenario, attempt: number, options: RunOptions, kube: KubeClient, kc: KubeConfig): Promise<Verdict> {
+async function runAttempt(scenario: Scenario, attempt: number, options: RunOptions, kube: KubeClient, kc: KubeConfig, loadTarget: LoadMetricsTarget): Promise<Verdict> {
   const id: AttemptId = { scenario: scenario.name, attempt };
   const secrets = new Set<string>();
   const emit = (event: EngineEvent) => options.emit(redactDeep(event, secrets));
@@ -58,11 +87,56 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     timeline({ kind: 'check', message: `${check.status}: ${check.name}`, data: { expected: check.expected, observed: check.observed } });
   };
 
+  const loads = new Set<RunningLoad>();
+  const sample = (series: string, value: number, labels: Readonly<Record<string, string>> = {}) =>
+    timeline({ kind: 'sample', message: `${series} ${value}`, data: { series, value, ...labels } });
+  const startLoad = ({ name, host, path = '/', profile }: LoadRequest): RunningLoad => {
+    const tools = options.load;
+    if (!tools) throw new Error(`scenario ${scenario.name} starts a load but does not list vegeta in its needs`);
+    const abort = new AbortController();
+    const loadName = `${scenario.name}-${attempt}-${name}`;
+    let seen = { requests: 0, failures: 0 };
+    timeline({ kind: 'note', message: `load ${name} starts: ${JSON.stringify(profile)} to Host ${host}${path}` });
+    const done = loadTarget.ensure().then(() =>
+      runLoad({
+        vegeta: tools.vegeta,
+        name: loadName,
+        target: { url: `${options.cluster.gatewayUrl}${path}`, host },
+        profile,
+        workDir: tools.resultsDir,
+        env: options.cluster.processEnv,
+        signal: abort.signal,
+        onResult: (r) => loadTarget.metrics.observe(loadName, r),
+        onProgress: (p) => {
+          sample('load rps', p.requests - seen.requests, { load: name });
+          sample('load errors', p.failures - seen.failures, { load: name });
+          seen = { requests: p.requests, failures: p.failures };
+        },
+      }),
+    );
+    const running: RunningLoad = {
+      done,
+      stop: () => {
+        abort.abort();
+        return done;
+      },
+    };
+    loads.add(running);
+    done.then(
+      (s) => timeline({ kind: 'note', message: `load ${name} ended: ${s.requests} requests, ${s.failures} failed, p99 ${s.latencyMs.p99.toFixed(1)} ms`, data: { failuresByStatus: s.failuresByStatus } }),
+      () => {},
+    );
+    return running;
+  };
+
   const context: ScenarioContext<Record<string, unknown>> = {
     tunables,
     namespace,
     kube,
     kubeconfig: options.cluster.kubeconfig,
+    cluster: { gatewayUrl: options.cluster.gatewayUrl, prometheusUrl: options.cluster.prometheusUrl },
+    startLoad,
+    sample,
     async step(name, body) {
       const outer = currentStep;
       currentStep = name;
@@ -148,6 +222,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
   } catch (err) {
     crash = { step: currentStep, error: describeError(err) };
   } finally {
+    for (const load of loads) await load.stop().catch(() => {});
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((err) => timeline({ kind: 'note', message: `cleanup failed: ${describeError(err)}` }));
     }
@@ -167,6 +242,7 @@ export async function runScenarios(options: RunOptions): Promise<Verdict[]> {
   const kc = new KubeConfig();
   kc.loadFromFile(options.cluster.kubeconfig);
   const kube = await KubeClient.fromKubeConfig(kc);
+  const loadTarget = new LoadMetricsTarget(options.cluster.scrapeTargetsDir);
   options.emit({
     type: 'run-begin',
     scenarios: options.scenarios.map((s) => s.name),
@@ -177,10 +253,11 @@ export async function runScenarios(options: RunOptions): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
   try {
     for (const scenario of options.scenarios) {
-      for (let attempt = 1; attempt <= options.repeat; attempt++) verdicts.push(await runAttempt(scenario, attempt, options, kube, kc));
+      for (let attempt = 1; attempt <= options.repeat; attempt++) verdicts.push(await runAttempt(scenario, attempt, options, kube, kc, loadTarget));
     }
   } finally {
     kube.close();
+    await loadTarget.stop();
     options.emit({ type: 'run-end', durationMs: Date.now() - started });
   }
   return verdicts;

@@ -1,4 +1,5 @@
 import type { KubeClient } from '../clusters/kube/index.ts';
+import type { LoadProfile, LoadSummary } from '../load/index.ts';
 import type { TunableSpecs, TunableValues } from './tunables.ts';
 
 /** What a scenario's body works with. Given/When steps act; Then checks observe and never mutate. */
@@ -10,6 +11,15 @@ export interface ScenarioContext<T> {
   readonly kube: KubeClient;
   /** Path of an admin kubeconfig, for tools such as kubectl. */
   readonly kubeconfig: string;
+  /** The mesh's ingress gateway and Prometheus, both on loopback. */
+  readonly cluster: { readonly gatewayUrl: string; readonly prometheusUrl: string };
+  /**
+   * Starts vegeta through the gateway in the background; it stops by itself at the end of its
+   * profile, or at `stop()`, or when the attempt ends. Its rate and errors go on the timeline.
+   */
+  startLoad(options: LoadRequest): RunningLoad;
+  /** One point of a series (canary weight, success rate…) for the report's charts. */
+  sample(series: string, value: number, labels?: Readonly<Record<string, string>>): void;
   /** Runs one named step; its boundaries go on the timeline, and a throw here is an environment error. */
   step<R>(name: string, body: () => Promise<R>): Promise<R>;
   /** Polls `probe` until it yields a value; records how long the condition took. */
@@ -28,6 +38,20 @@ export interface ScenarioContext<T> {
   redact(secret: string): void;
   /** Cleanup to run after the body, even when it failed; cleanups run in reverse. */
   defer(cleanup: () => Promise<void>): void;
+}
+
+export interface LoadRequest {
+  readonly name: string;
+  /** The Host a Gateway serves. */
+  readonly host: string;
+  readonly path?: string;
+  readonly profile: LoadProfile;
+}
+
+export interface RunningLoad {
+  /** Ends the load early (SIGINT to vegeta, which records what is in flight) and summarises it. */
+  stop(): Promise<LoadSummary>;
+  readonly done: Promise<LoadSummary>;
 }
 
 export interface Scenario<S extends TunableSpecs = TunableSpecs> {

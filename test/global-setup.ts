@@ -1,5 +1,4 @@
-import { provisionBinaries } from '../clusters/components/index.ts';
-import { CLUSTER_BINARIES } from '../clusters/embedded/index.ts';
+import { allBinaries, provisionBinaries } from '../clusters/components/index.ts';
 import { TerminalProgress } from '../reports/index.ts';
 
 /**
@@ -7,5 +6,5 @@ import { TerminalProgress } from '../reports/index.ts';
  * (minutes), which no test's timeout should absorb. A cache hit makes this instant.
  */
 export async function mochaGlobalSetup(): Promise<void> {
-  await provisionBinaries(CLUSTER_BINARIES, { progress: new TerminalProgress(process.stderr) });
+  await provisionBinaries(allBinaries(), { progress: new TerminalProgress(process.stderr) });
 }

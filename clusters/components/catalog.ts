@@ -22,6 +22,19 @@ export interface GoBuildRecipe {
   readonly ldflags: readonly string[];
   /** Go build tags, e.g. to leave out service discovery we never use. */
   readonly tags?: readonly string[];
+  /** Edits to the pinned module's source, applied through `go build -overlay`; each must match exactly once. */
+  readonly sourcePatches?: readonly SourcePatch[];
+}
+
+/** A one-place edit of a file in a dependency module, made at build time so no copy is committed. */
+export interface SourcePatch {
+  readonly module: string;
+  /** Path of the file inside the module. */
+  readonly file: string;
+  readonly find: string;
+  readonly replace: string;
+  /** Why upstream's behaviour cannot be kept; shown in the build log. */
+  readonly reason: string;
 }
 
 export interface ComponentSpec {
@@ -29,9 +42,12 @@ export interface ComponentSpec {
   readonly version: string;
   /** Binaries this component provides. A Go build may provide them as links to one multi-call binary. */
   readonly binaries: readonly string[];
-  /** Default base of release downloads; `TESTBED_<NAME>_RELEASE_URL` replaces it (mirrors, tests). */
-  readonly releaseBaseUrl: string;
-  release(binary: string, baseUrl: string): ReleaseArtifact;
+  /** Official release binaries; absent when upstream publishes only container images. */
+  readonly release?: {
+    /** Default base of release downloads; `TESTBED_<NAME>_RELEASE_URL` replaces it (mirrors, tests). */
+    readonly baseUrl: string;
+    artifact(binary: string, baseUrl: string): ReleaseArtifact;
+  };
   readonly goBuild: GoBuildRecipe;
 }
 
@@ -42,10 +58,12 @@ const kubernetes: ComponentSpec = {
   name: 'kubernetes',
   version: versions.kubernetes,
   binaries: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
-  releaseBaseUrl: 'https://dl.k8s.io/release',
-  release: (binary, base) => {
-    const url = `${base}/${versions.kubernetes}/bin/linux/${goArch}/${binary}`;
-    return { url, checksumUrl: `${url}.sha256` };
+  release: {
+    baseUrl: 'https://dl.k8s.io/release',
+    artifact: (binary, base) => {
+      const url = `${base}/${versions.kubernetes}/bin/linux/${goArch}/${binary}`;
+      return { url, checksumUrl: `${url}.sha256` };
+    },
   },
   goBuild: {
     moduleDir: wrapperModule('kube'),
@@ -64,15 +82,17 @@ const etcd: ComponentSpec = {
   name: 'etcd',
   version: versions.etcd,
   binaries: ['etcd'],
-  releaseBaseUrl: 'https://github.com/etcd-io/etcd/releases/download',
-  release: (_binary, base) => {
-    const archive = `etcd-${versions.etcd}-linux-${goArch}`;
-    return {
-      url: `${base}/${versions.etcd}/${archive}.tar.gz`,
-      checksumUrl: `${base}/${versions.etcd}/SHA256SUMS`,
-      checksumEntry: `${archive}.tar.gz`,
-      archiveMember: `${archive}/etcd`,
-    };
+  release: {
+    baseUrl: 'https://github.com/etcd-io/etcd/releases/download',
+    artifact: (_binary, base) => {
+      const archive = `etcd-${versions.etcd}-linux-${goArch}`;
+      return {
+        url: `${base}/${versions.etcd}/${archive}.tar.gz`,
+        checksumUrl: `${base}/${versions.etcd}/SHA256SUMS`,
+        checksumEntry: `${archive}.tar.gz`,
+        archiveMember: `${archive}/etcd`,
+      };
+    },
   },
   goBuild: {
     moduleDir: wrapperModule('etcd'),
@@ -86,15 +106,17 @@ const prometheus: ComponentSpec = {
   name: 'prometheus',
   version: versions.prometheus,
   binaries: ['prometheus'],
-  releaseBaseUrl: 'https://github.com/prometheus/prometheus/releases/download',
-  release: (_binary, base) => {
-    const archive = `prometheus-${versions.prometheus.slice(1)}.linux-${goArch}`;
-    return {
-      url: `${base}/${versions.prometheus}/${archive}.tar.gz`,
-      checksumUrl: `${base}/${versions.prometheus}/sha256sums.txt`,
-      checksumEntry: `${archive}.tar.gz`,
-      archiveMember: `${archive}/prometheus`,
-    };
+  release: {
+    baseUrl: 'https://github.com/prometheus/prometheus/releases/download',
+    artifact: (_binary, base) => {
+      const archive = `prometheus-${versions.prometheus.slice(1)}.linux-${goArch}`;
+      return {
+        url: `${base}/${versions.prometheus}/${archive}.tar.gz`,
+        checksumUrl: `${base}/${versions.prometheus}/sha256sums.txt`,
+        checksumEntry: `${archive}.tar.gz`,
+        archiveMember: `${archive}/prometheus`,
+      };
+    },
   },
   goBuild: {
     moduleDir: wrapperModule('prometheus'),
@@ -106,7 +128,50 @@ const prometheus: ComponentSpec = {
   },
 };
 
-export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus };
+const flagger: ComponentSpec = {
+  name: 'flagger',
+  version: versions.flagger,
+  binaries: ['flagger'],
+  goBuild: {
+    moduleDir: wrapperModule('flagger'),
+    mainPackage: 'github.com/fluxcd/flagger/cmd/flagger',
+    output: 'flagger',
+    ldflags: [],
+    sourcePatches: [{
+      module: 'github.com/fluxcd/flagger',
+      file: 'pkg/server/server.go',
+      find: '":" + port',
+      replace: '"127.0.0.1:" + port',
+      reason: 'Flagger binds its /metrics and /healthz listener on every interface and has no flag to change it; every listener here binds loopback only',
+    }],
+  },
+};
+
+const vegeta: ComponentSpec = {
+  name: 'vegeta',
+  version: versions.vegeta,
+  binaries: ['vegeta'],
+  release: {
+    baseUrl: 'https://github.com/tsenart/vegeta/releases/download',
+    artifact: (_binary, base) => {
+      const release = versions.vegeta.slice(1);
+      return {
+        url: `${base}/${versions.vegeta}/vegeta_${release}_linux_${goArch}.tar.gz`,
+        checksumUrl: `${base}/${versions.vegeta}/vegeta_${release}_checksums.txt`,
+        checksumEntry: `vegeta_${release}_linux_${goArch}.tar.gz`,
+        archiveMember: 'vegeta',
+      };
+    },
+  },
+  goBuild: {
+    moduleDir: wrapperModule('vegeta'),
+    mainPackage: 'github.com/tsenart/vegeta/v12',
+    output: 'vegeta',
+    ldflags: [`-X main.Version=${versions.vegeta}`],
+  },
+};
+
+export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus, flagger, vegeta };
 
 /** The component that provides `binary`. */
 export function componentOf(binary: string): ComponentSpec {

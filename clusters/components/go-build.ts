@@ -1,7 +1,9 @@
 import { createWriteStream } from 'node:fs';
+import { chmod, cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Progress } from '../progress.ts';
-import type { GoBuildRecipe } from './catalog.ts';
+import type { GoBuildRecipe, SourcePatch } from './catalog.ts';
 
 export class BuildError extends Error {
   constructor(
@@ -29,16 +31,10 @@ export async function goBuild(
   label: string,
 ): Promise<void> {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const run = async (step: string, args: string[], onLine?: (line: string) => void) => {
+  const run = async (step: string, cwd: string, args: string[], onLine?: (line: string) => void): Promise<string> => {
     progress.command(['go', ...args]);
     log.write(`$ go ${args.join(' ')}\n`);
-    const child = execa('go', args, {
-      cwd: recipe.moduleDir,
-      env: goBuildEnv,
-      all: true,
-      reject: false,
-      stdin: 'ignore',
-    });
+    const child = execa('go', args, { cwd, env: goBuildEnv, all: true, reject: false, stdin: 'ignore' });
     child.all?.on('data', (chunk: Buffer) => {
       log.write(chunk);
       if (onLine) for (const line of chunk.toString().split('\n')) if (line.trim()) onLine(line);
@@ -48,14 +44,43 @@ export async function goBuild(
       const reason = result.exitCode === undefined ? (result.originalMessage ?? 'could not run go') : `exit ${result.exitCode}`;
       throw new BuildError(step, logFile, reason);
     }
+    return result.stdout as string;
+  };
+  /**
+   * The module cache is read-only and `-overlay` may not replace files in it, so a patched build
+   * happens in a scratch copy of the wrapper module that replaces each patched module with a
+   * writable copy of it.
+   */
+  const patchedModule = async (patches: readonly SourcePatch[]): Promise<string> => {
+    const scratch = `${outputPath}.src`;
+    await cp(recipe.moduleDir, join(scratch, 'wrapper'), { recursive: true });
+    for (const module of new Set(patches.map((p) => p.module))) {
+      const source = (await run('locate patched module', recipe.moduleDir, ['list', '-m', '-f', '{{.Dir}}', module])).trim();
+      const copy = join(scratch, 'modules', module);
+      await cp(source, copy, { recursive: true });
+      await chmodTree(copy);
+      await run('replace patched module', join(scratch, 'wrapper'), ['mod', 'edit', '-replace', `${module}=${copy}`]);
+      for (const patch of patches.filter((p) => p.module === module)) {
+        const file = join(copy, patch.file);
+        const text = await readFile(file, 'utf8');
+        if (text.split(patch.find).length !== 2) {
+          throw new BuildError('patch source', logFile, `expected ${JSON.stringify(patch.find)} exactly once in ${module}/${patch.file}`);
+        }
+        await writeFile(file, text.replace(patch.find, patch.replace));
+        log.write(`patched ${module}/${patch.file}: ${patch.reason}\n`);
+      }
+    }
+    return join(scratch, 'wrapper');
   };
   const task = progress.begin(label);
   try {
     task.update('go mod download');
-    await run('go mod download', ['mod', 'download']);
+    await run('go mod download', recipe.moduleDir, ['mod', 'download']);
+    const buildDir = recipe.sourcePatches?.length ? await patchedModule(recipe.sourcePatches) : recipe.moduleDir;
     let compiled = 0;
     await run(
       'go build',
+      buildDir,
       [
         'build',
         '-v',
@@ -74,6 +99,17 @@ export async function goBuild(
     task.end('failed', (err as Error).message);
     throw err;
   } finally {
+    await rm(`${outputPath}.src`, { recursive: true, force: true });
     await new Promise((resolve) => log.end(resolve));
+  }
+}
+
+/** Module cache copies are read-only; make a copy writable so it can be patched and later removed. */
+async function chmodTree(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await chmodTree(path);
+    else await chmod(path, 0o644);
   }
 }

@@ -14,3 +14,4 @@ export {
   type ProvisionOptions,
 } from './provision.ts';
 export { istioCrdManifest, istioCrds, ISTIO_KINDS } from './istio-crds.ts';
+export { flaggerManifests, type FlaggerManifests } from './flagger-manifests.ts';

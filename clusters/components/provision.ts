@@ -98,9 +98,10 @@ export async function lookupBinary(binary: string, options: ProvisionOptions = {
 }
 
 async function installByDownload(spec: ComponentSpec, binDir: string, progress: Progress): Promise<string> {
-  const base = process.env[releaseUrlEnvVar(spec.name)] || spec.releaseBaseUrl;
+  if (!spec.release) throw new Error(`${spec.name} publishes no release binaries, only container images`);
+  const base = process.env[releaseUrlEnvVar(spec.name)] || spec.release.baseUrl;
   for (const binary of spec.binaries) {
-    await downloadRelease(spec.release(binary, base), join(binDir, binary), progress);
+    await downloadRelease(spec.release.artifact(binary, base), join(binDir, binary), progress);
   }
   return base;
 }

@@ -10,8 +10,9 @@ export const versions = {
   prometheus: 'v3.16.0',
   /** Istio's CRDs come from the istio.io/api module at this version. */
   istio: 'v1.32.0',
-  /** Flagger's Istio metric queries are read from this module version. */
   flagger: 'v1.44.0',
+  /** The load generator. k6 is AGPL-licensed, which this project may not use. */
+  vegeta: 'v12.13.0',
 } as const;
 
 /** Prometheus 3.x.y is Go module version v0.3xx.y. */
@@ -20,5 +21,5 @@ export const prometheusModuleVersion = (release: string) => {
   return `v0.${major * 100 + minor}.${patch}`;
 };
 
-/** Components that provide binaries; Istio provides only CRD manifests, Flagger (so far) only its queries. */
-export type ComponentName = Exclude<keyof typeof versions, 'istio' | 'flagger'>;
+/** Components that provide binaries; Istio provides only CRD manifests. */
+export type ComponentName = Exclude<keyof typeof versions, 'istio'>;

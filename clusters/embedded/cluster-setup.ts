@@ -19,7 +19,7 @@ export const ADDON_USERS = {
  * Server-side applies each object as the harness, as raw JSON: a typed client model would drop
  * schema keywords it does not know from a CRD (x-kubernetes-int-or-string, say).
  */
-async function applyAll(kube: KubeClient, objects: readonly KubeObject[]): Promise<void> {
+export async function applyAll(kube: KubeClient, objects: readonly KubeObject[]): Promise<void> {
   for (const object of objects) {
     const res = await kube.apply(object, { fieldManager: FIELD_MANAGER, force: true });
     if (res.status < 200 || res.status > 299) {

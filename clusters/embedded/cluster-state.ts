@@ -23,6 +23,7 @@ export class ClusterPaths {
   get logs() { return join(this.root, 'logs'); }
   get etcdData() { return join(this.root, 'etcd'); }
   get pods() { return join(this.root, 'pods'); }
+  get scrapeTargets() { return join(this.root, 'scrape-targets'); }
   log(component: string) { return join(this.logs, `${component}.log`); }
   /** Marker in the environment of every process this cluster starts. */
   get owner() { return this.root; }
@@ -33,6 +34,8 @@ export interface ClusterInfo {
   readonly name: string;
   readonly apiServerUrl: string;
   readonly prometheusUrl: string;
+  /** Prometheus scrapes every target listed in a `*.json` file here (file_sd format), e.g. the harness's load metrics. */
+  readonly scrapeTargetsDir: string;
   /** The mesh's ingress gateway: send requests here with the Host a Gateway serves. */
   readonly gatewayUrl: string;
   readonly kubeconfig: string;
@@ -59,7 +62,7 @@ export async function writeClusterInfo(paths: ClusterPaths, info: ClusterInfo): 
 }
 
 export async function createStateDir(paths: ClusterPaths): Promise<void> {
-  for (const dir of [paths.root, paths.pki, paths.logs, paths.pods]) await mkdir(dir, { recursive: true, mode: 0o700 });
+  for (const dir of [paths.root, paths.pki, paths.logs, paths.pods, paths.scrapeTargets]) await mkdir(dir, { recursive: true, mode: 0o700 });
 }
 
 /** Removes the cluster's state; `keepLogs` leaves logs/ for the error message that points there. */

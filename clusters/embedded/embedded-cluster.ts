@@ -43,7 +43,7 @@ export interface UpOptions {
 
 export const CLUSTER_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'prometheus'] as const;
 /** Order in which `down` stops processes: pods first, the datastore last. */
-const STOP_ORDER = ['prometheus', 'mesh', 'node-agent', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'] as const;
+const STOP_ORDER = ['flagger', 'prometheus', 'mesh', 'node-agent', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'] as const;
 const SYNC_PERIOD_MS = 2000;
 const SHUTDOWN_GRACE_MS = 3000;
 
@@ -315,6 +315,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
           controllerManagerPort: kcmPort,
           schedulerPort,
           meshMetricsPort,
+          scrapeTargetsDir: paths.scrapeTargets,
           logFile: paths.log('prometheus'),
           owner,
         }),
@@ -330,6 +331,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       name,
       apiServerUrl: apiserver.url,
       prometheusUrl: prometheus.url,
+      scrapeTargetsDir: paths.scrapeTargets,
       gatewayUrl: mesh.gatewayUrl,
       kubeconfig: paths.kubeconfig,
       podNetwork,

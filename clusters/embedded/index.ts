@@ -10,5 +10,6 @@ export {
   type ClusterHealth,
 } from './embedded-cluster.ts';
 export { ClusterPaths, type ClusterInfo } from './cluster-state.ts';
+export { ensureAddons, ADDONS, type Addon } from './addons.ts';
 export { DEMO_IMAGE } from './node-agent/index.ts';
 export { serviceEndpoints, type ServiceEndpoint } from './endpoints/index.ts';

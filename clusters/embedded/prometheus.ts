@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ComponentProcess } from '../process/index.ts';
 
@@ -16,6 +17,8 @@ export interface PrometheusOptions {
   readonly schedulerPort: number;
   /** Where the mesh serves Istio's standard metrics. */
   readonly meshMetricsPort: number;
+  /** Targets that come and go with a run (the harness's load metrics, Flagger), as file_sd JSON files. */
+  readonly scrapeTargetsDir: string;
   readonly logFile: string;
   readonly owner: string;
 }
@@ -26,7 +29,8 @@ export const SCRAPE_INTERVAL = '2s';
 /**
  * Scrape configuration: pods that opt in with `prometheus.io/scrape: "true"` (found through the
  * real API server's Kubernetes service discovery; their 127.x addresses are reachable from here),
- * the mesh's Istio metrics, the controller-manager and scheduler, and Prometheus itself.
+ * the mesh's Istio metrics, the targets a run registers while it lasts, the controller-manager and
+ * scheduler, and Prometheus itself.
  */
 export function prometheusConfig(o: PrometheusOptions): Record<string, unknown> {
   const tls = { ca_file: o.caFile, cert_file: o.clientCertFile, key_file: o.clientKeyFile };
@@ -35,6 +39,7 @@ export function prometheusConfig(o: PrometheusOptions): Record<string, unknown> 
     scrape_configs: [
       { job_name: 'prometheus', static_configs: [{ targets: [`127.0.0.1:${o.port}`] }] },
       { job_name: 'mesh', static_configs: [{ targets: [`127.0.0.1:${o.meshMetricsPort}`] }] },
+      { job_name: 'testbed', file_sd_configs: [{ files: [join(o.scrapeTargetsDir, '*.json')], refresh_interval: SCRAPE_INTERVAL }] },
       {
         job_name: 'kubernetes-pods',
         kubernetes_sd_configs: [{ role: 'pod', kubeconfig_file: o.kubeconfig }],

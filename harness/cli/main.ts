@@ -3,6 +3,7 @@ import { ProcessError } from '../../clusters/process/index.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { componentsCommand, componentsUsage } from './components-command.ts';
 import { installInterruptHandlers, settleInterrupt } from './interrupts.ts';
+import { loadCommand, loadUsage } from './load-command.ts';
 import { logsCommand, logsUsage } from './logs-command.ts';
 import { scenarioCommand, scenarioUsage } from './scenario-command.ts';
 import { UsageError } from './usage-error.ts';
@@ -13,6 +14,7 @@ commands:
   scenario    run scenarios and write reports
   cluster     start, stop and inspect the embedded cluster
   components  list or install the pinned component binaries
+  load        drive the cluster's ingress gateway with vegeta
   logs        print a pod container's log
 
 ${scenarioUsage}
@@ -20,6 +22,8 @@ ${scenarioUsage}
 ${clusterUsage}
 
 ${componentsUsage}
+
+${loadUsage}
 
 ${logsUsage}
 
@@ -29,6 +33,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   scenario: scenarioCommand,
   cluster: clusterCommand,
   components: componentsCommand,
+  load: loadCommand,
   logs: logsCommand,
 };
 

@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { clusterHealth, downCluster, type ClusterInfo } from '../../clusters/embedded/index.ts';
+import { provisionBinaries } from '../../clusters/components/index.ts';
+import { ADDONS, clusterHealth, downCluster, ensureAddons, type ClusterInfo } from '../../clusters/embedded/index.ts';
+import { OWNER_ENV } from '../../clusters/process/index.ts';
 import { upInterruptibly } from './cluster-command.ts';
 import { FileReporter, RunReportBuilder, TerminalProgress, TerminalReporter, renderJson, renderJunit } from '../../reports/index.ts';
 import { defaultSuite, scenarios } from '../../scenarios/index.ts';
@@ -88,14 +90,14 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     throw err;
   }
 
-  const { info, startedHere } = await embeddedCluster(values.name, values.verbose);
+  const { info: cluster, startedHere } = await embeddedCluster(values.name, values.verbose);
   const stopCluster = async () => {
     if (startedHere && !values.keep) await downCluster(values.name);
   };
   const namespaces: string[] = [];
   const unregister = onInterrupt(async () => {
     const kc = new KubeConfig();
-    kc.loadFromFile(info.kubeconfig);
+    kc.loadFromFile(cluster.kubeconfig);
     const kube = await KubeClient.fromKubeConfig(kc);
     if (!values.keep) for (const ns of namespaces) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(() => {});
     kube.close();
@@ -113,12 +115,25 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     (message) => process.stderr.write(`warning: ${message}\n`),
   );
   try {
+    const progress = new TerminalProgress(process.stderr, values.verbose);
+    const needs = new Set(selected.flatMap((s) => [...s.needs.components, ...s.needs.addons]));
+    const info = await ensureAddons(values.name, ADDONS.filter((a) => needs.has(a)), progress);
+    const vegeta = needs.has('vegeta') ? (await provisionBinaries(['vegeta'], { progress })).vegeta!.path : undefined;
     const verdicts = await runScenarios({
       scenarios: selected,
       settings,
       repeat,
       keep: values.keep,
-      cluster: { provider: 'embedded', kubeconfig: info.kubeconfig, versions: info.versions },
+      cluster: {
+        provider: 'embedded',
+        kubeconfig: info.kubeconfig,
+        versions: info.versions,
+        gatewayUrl: info.gatewayUrl,
+        prometheusUrl: info.prometheusUrl,
+        scrapeTargetsDir: info.scrapeTargetsDir,
+        processEnv: { [OWNER_ENV]: info.stateDir },
+      },
+      ...(vegeta ? { load: { vegeta, resultsDir: join(reportDir, 'load') } } : {}),
       emit: (event) => {
         if (event.type === 'attempt-begin') namespaces.push(event.namespace);
         reporters.emit(event);

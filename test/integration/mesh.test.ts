@@ -3,9 +3,13 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { parseAllDocuments } from 'yaml';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterInfo } from '../../clusters/embedded/index.ts';
+import { provisionBinaries } from '../../clusters/components/index.ts';
 import { KubeClient, type KubeObject } from '../../clusters/kube/index.ts';
+import { findOwnedProcesses } from '../../clusters/process/index.ts';
+import { runLoad } from '../../load/index.ts';
 import { runCli, waitFor } from '../helpers/cli.ts';
 import { flaggerIstioQuery } from '../helpers/flagger-queries.ts';
 
@@ -59,6 +63,7 @@ const virtualService = (http: object[]): KubeObject => ({
 describe('mesh data plane (integration)', function () {
   this.timeout(180_000);
   let stateDir = '';
+  let vegeta = '';
   let info: ClusterInfo;
   let kube: KubeClient;
   const name = `mesh-${process.pid}`;
@@ -90,12 +95,17 @@ describe('mesh data plane (integration)', function () {
     return { statuses, versions, flags, byVersion };
   }
 
+  /** Steady vegeta load through the gateway. */
+  const load = (name: string, rps: number, seconds: number) =>
+    runLoad({ vegeta, name, target: { url: `${info.gatewayUrl}/`, host: HOST }, profile: { kind: 'steady', rps, seconds }, workDir: join(stateDir, 'load') });
+
   async function promQuery(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
     const res = await fetch(`${info.prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
     return ((await res.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
   }
 
   before(async () => {
+    vegeta = (await provisionBinaries(['vegeta'])).vegeta!.path;
     stateDir = await mkdtemp(join(tmpdir(), 'testbed-mesh-'));
     const up = await runCli(['cluster', 'up', '--name', name], env());
     expect(up.exitCode, up.all).to.equal(0);
@@ -129,23 +139,27 @@ describe('mesh data plane (integration)', function () {
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  it('splits 90/10 by weight, and Prometheus sees the same split and the same count', async () => {
+  it('splits 90/10 by weight under vegeta at 200 rps for 20 s, and Prometheus sees the same split and the same count', async () => {
     await apply(virtualService([{ route: [{ destination: { host: 'web', subset: 'v1' }, weight: 90 }, { destination: { host: 'web', subset: 'v2' }, weight: 10 }] }]));
     await waitFor(async () => (await viaGateway(info.gatewayUrl, HOST)).status === 200, 10_000, 'the route');
-    const before = Number((await promQuery(`sum(istio_requests_total{reporter="destination",destination_service_name="web"})`))[0]?.value[1] ?? 0);
-    const { statuses, versions } = await send(600);
-    expect(statuses.every((s) => s === 200)).to.equal(true);
-    const share = versions.filter((v) => v === 'v2').length / versions.length;
-    expect(share).to.be.within(0.07, 0.13);
-    const byWorkload = await waitFor(async () => {
+    const seen = async () => {
       const result = await promQuery(`sum by (destination_workload) (istio_requests_total{reporter="destination",destination_service_name="web"})`);
-      const total = result.reduce((s, r) => s + Number(r.value[1]), 0);
-      return total - before >= 600 ? result : undefined;
-    }, 15_000, 'Prometheus to scrape the mesh');
-    const counts = Object.fromEntries(byWorkload.map((r) => [r.metric.destination_workload, Number(r.value[1])]));
-    const total = counts['web-v1']! + counts['web-v2']! - before;
-    expect(Math.abs(total - 600) / 600).to.be.below(0.02);
-    expect(counts['web-v2']! / (counts['web-v1']! + counts['web-v2']!)).to.be.within(0.06, 0.14);
+      return Object.fromEntries(result.map((r) => [r.metric.destination_workload, Number(r.value[1])]));
+    };
+    // Settle the counters first: the probe above must not count as load.
+    await new Promise((r) => setTimeout(r, 3000));
+    const before = await seen();
+    const summary = await load('split', 200, 20);
+    expect(summary.failures, JSON.stringify(summary.failuresByStatus)).to.equal(0);
+    expect(summary.requests).to.be.within(3900, 4100);
+    const grown = (counts: Record<string, number>, workload: string) => (counts[workload] ?? 0) - (before[workload] ?? 0);
+    const after = await waitFor(async () => {
+      const counts = await seen();
+      return grown(counts, 'web-v1') + grown(counts, 'web-v2') >= summary.requests ? counts : undefined;
+    }, 15_000, 'Prometheus to scrape every request vegeta sent');
+    const total = grown(after, 'web-v1') + grown(after, 'web-v2');
+    expect(Math.abs(total - summary.requests) / summary.requests).to.be.below(0.02);
+    expect(grown(after, 'web-v2') / total).to.be.within(0.07, 0.13);
   });
 
   it('moves traffic within 2 s of a weight change', async () => {
@@ -155,26 +169,32 @@ describe('mesh data plane (integration)', function () {
     expect(Date.now() - changed).to.be.below(2000);
   });
 
-  it('injects a 50% abort fault, seen alike by clients and by Prometheus', async () => {
+  it('injects a 50% abort fault, seen alike by vegeta and by Prometheus', async () => {
     await apply(virtualService([{ fault: { abort: { httpStatus: 500, percentage: { value: 50 } } }, route: [{ destination: { host: 'web', subset: 'v1' } }] }]));
     await new Promise((r) => setTimeout(r, 500));
-    const { statuses, flags } = await send(400);
-    const aborted = statuses.filter((s) => s === 500).length / statuses.length;
-    expect(aborted).to.be.within(0.42, 0.58);
-    expect(flags.filter((f) => f === 'FI').length).to.equal(statuses.filter((s) => s === 500).length);
+    const faultedSoFar = async () => Number((await promQuery(`sum(istio_requests_total{reporter="source",destination_service_name="web",response_flags="FI",response_code="500"})`))[0]?.value[1] ?? 0);
+    const before = await faultedSoFar();
+    const summary = await load('abort', 200, 5);
+    const aborted = summary.statusCodes['500'] ?? 0;
+    expect(aborted / summary.requests).to.be.within(0.45, 0.55);
+    expect(aborted + (summary.statusCodes['200'] ?? 0)).to.equal(summary.requests);
     const faulted = await waitFor(async () => {
-      const result = await promQuery(`sum(istio_requests_total{reporter="source",destination_service_name="web",response_flags="FI",response_code="500"})`);
-      const n = Number(result[0]?.value[1] ?? 0);
-      return n >= statuses.filter((s) => s === 500).length ? n : undefined;
+      const n = (await faultedSoFar()) - before;
+      return n >= aborted ? n : undefined;
     }, 15_000, 'the aborted requests in Prometheus');
-    expect(faulted).to.equal(statuses.filter((s) => s === 500).length);
+    expect(faulted).to.equal(aborted);
   });
 
   it('gives Flagger\'s own success-rate and duration queries the values a healthy and a faulty workload should have', async () => {
     await apply(virtualService([{ route: [{ destination: { host: 'web', subset: 'v1' }, weight: 50 }, { destination: { host: 'web', subset: 'v3' }, weight: 50 }] }]));
     await new Promise((r) => setTimeout(r, 500));
+    // rate() ignores what a series counted before its first scrape, so the series must exist before the measured batch.
+    const v3Seen = async () => Number((await promQuery(`sum(istio_requests_total{reporter="destination",destination_workload="web-v3"})`))[0]?.value[1] ?? 0);
+    const warmUp = (await send(60, '/', 16)).byVersion.v3?.length ?? 0;
+    await waitFor(async () => (await v3Seen()) >= warmUp, 15_000, 'the warm-up requests in Prometheus');
     const { byVersion } = await send(400, '/', 16);
     const v3 = byVersion.v3 ?? [];
+    await waitFor(async () => (await v3Seen()) >= warmUp + v3.length, 15_000, 'the measured requests in Prometheus');
     const predictedRate = (100 * v3.filter((s) => s < 500).length) / v3.length;
     const value = async (query: string) => Number((await promQuery(query))[0]?.value[1]);
     const model = (target: string) => ({ namespace: NS, target, interval: '1m' });
@@ -229,4 +249,26 @@ describe('mesh data plane (integration)', function () {
     const none = await viaGateway(info.gatewayUrl, 'unknown.example.org');
     expect([none.status, none.flag]).to.deep.equal([404, 'NR']);
   });
+  it('`testbed load` drives the demo app through the gateway, reports what vegeta saw, and leaves nothing running', async () => {
+    const docs = parseAllDocuments(await readFile(new URL('../../demo-app/kubernetes.yaml', import.meta.url), 'utf8')).map((d) => d.toJS() as KubeObject);
+    for (const o of docs) await apply(o);
+    const noRoute = await runCli(['load', '--name', name, '--host', 'nowhere.example.com', '--duration', '1s'], env());
+    expect([noRoute.exitCode, noRoute.stderr]).to.satisfy(([code, err]: [number, string]) => code === 2 && err.includes('no route for Host nowhere.example.com'));
+    await waitFor(async () => (await viaGateway(info.gatewayUrl, 'demo.example.com')).status === 200, 60_000, 'the demo app behind demo.example.com');
+    const out = join(stateDir, 'load-cli');
+    const run = await runCli(['load', '--name', name, '--rps', '100', '--duration', '3s', '--max-failure-ratio', '0', '--out', out], env());
+    expect(run.exitCode, run.all).to.equal(0);
+    expect(run.stdout).to.match(/300 requests at 1\d\d\.\d\/s to http:\/\/127\.0\.0\.1:\d+\/ \(Host demo\.example\.com\)/);
+    expect(run.stdout).to.include('failed: 0').and.include('threshold failure ratio <= 0: ok');
+    const load = /testbed_load_requests_total\{load="([^"]+)"\}/.exec(run.stdout)![1]!;
+    const counted = Number((await promQuery(`sum(testbed_load_requests_total{load="${load}"})`))[0]?.value[1]);
+    expect(counted).to.equal(300);
+    const crossed = await runCli(['load', '--name', name, '--rps', '50', '--duration', '1s', '--max-p99', '0.001', '--out', out], env());
+    expect(crossed.exitCode, crossed.all).to.equal(1);
+    expect(crossed.stdout).to.include('threshold p99 ms <= 0.001: CROSSED');
+    const owned = await findOwnedProcesses(info.stateDir);
+    const commands = await Promise.all(owned.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+    expect(commands.filter((c) => c.startsWith(vegeta))).to.deep.equal([]);
+  });
 });
+

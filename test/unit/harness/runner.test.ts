@@ -23,7 +23,7 @@ describe('scenario runner', () => {
     });
     const events: EngineEvent[] = [];
     try {
-      const verdicts = await runScenarios({ scenarios: [scenario as never], settings: {}, repeat: 1, keep: false, cluster: { provider: 'embedded', kubeconfig, versions: { 'kube-apiserver': 'v1.36.3' } }, emit: (e) => events.push(e) });
+      const verdicts = await runScenarios({ scenarios: [scenario as never], settings: {}, repeat: 1, keep: false, cluster: { provider: 'embedded', kubeconfig, versions: { 'kube-apiserver': 'v1.36.3' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', scrapeTargetsDir: '/nonexistent', processEnv: {} }, emit: (e) => events.push(e) });
       expect(verdicts).to.deep.equal(['error']);
       expect(ran).to.equal(false);
       const end = events.find((e) => e.type === 'attempt-end');
