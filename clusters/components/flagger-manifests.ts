@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import type { KubeObject } from '../kube/index.ts';
 import type { Progress } from '../progress.ts';
 import { goModuleSource } from './module-source.ts';
+import { readManifest } from './upstream-manifest.ts';
 import { versions } from './versions.ts';
 
 const MODULE = 'github.com/fluxcd/flagger';
@@ -16,19 +17,13 @@ export interface FlaggerManifests {
   readonly serviceAccount: { readonly namespace: string; readonly name: string };
 }
 
-async function documents(file: string): Promise<KubeObject[]> {
-  return parseAllDocuments(await readFile(file, 'utf8'))
-    .map((d) => d.toJSON() as KubeObject | null)
-    .filter((d): d is KubeObject => Boolean(d?.kind));
-}
-
 /** Flagger's CRDs and RBAC, read from the pinned module's kustomize base, never from a copy. */
 export async function flaggerManifests(progress: Progress): Promise<FlaggerManifests> {
   const base = join(await goModuleSource(MODULE, versions.flagger, progress), 'kustomize', 'base', 'flagger');
-  const kustomization = (await documents(join(base, 'kustomization.yaml')))[0] as unknown as { namespace: string };
-  const crds = await documents(join(base, 'crd.yaml'));
-  const account = await documents(join(base, 'account.yaml'));
-  const rbac = await documents(join(base, 'rbac.yaml'));
+  const kustomization = parse(await readFile(join(base, 'kustomization.yaml'), 'utf8')) as { namespace: string };
+  const crds = await readManifest(join(base, 'crd.yaml'));
+  const account = await readManifest(join(base, 'account.yaml'));
+  const rbac = await readManifest(join(base, 'rbac.yaml'));
   const sa = account.find((o) => o.kind === 'ServiceAccount');
   if (!sa || crds.length !== 3 || !rbac.some((o) => o.kind === 'ClusterRoleBinding')) {
     throw new Error(`${base} no longer has the CRDs, ServiceAccount and RBAC this harness expects of Flagger ${versions.flagger}`);

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/index.ts';
 import type { Progress } from '../progress.ts';
 import { goModuleSource } from './module-source.ts';
+import { readManifest } from './upstream-manifest.ts';
 import { versions } from './versions.ts';
 
 /** The Istio kinds the embedded mesh honours; only their CRDs are installed. */
@@ -21,10 +20,9 @@ export async function istioCrdManifest(progress: Progress): Promise<string> {
 
 /** The CustomResourceDefinitions for {@link ISTIO_KINDS} out of the manifest. */
 export async function istioCrds(manifest: string): Promise<KubeObject[]> {
-  const docs = parseAllDocuments(await readFile(manifest, 'utf8')).map((d) => d.toJSON() as Record<string, unknown> | null);
-  const crds = docs.filter((d): d is KubeObject => {
-    const spec = d?.spec as { group?: string; names?: { kind?: string } } | undefined;
-    return d?.kind === 'CustomResourceDefinition' && spec?.group === 'networking.istio.io' && (ISTIO_KINDS as readonly string[]).includes(spec.names?.kind ?? '');
+  const crds = (await readManifest(manifest)).filter((d) => {
+    const spec = d.spec as { group?: string; names?: { kind?: string } } | undefined;
+    return d.kind === 'CustomResourceDefinition' && spec?.group === 'networking.istio.io' && (ISTIO_KINDS as readonly string[]).includes(spec.names?.kind ?? '');
   });
   if (crds.length !== ISTIO_KINDS.length) throw new Error(`${manifest} lacks some of ${ISTIO_KINDS.join(', ')}`);
   return crds;

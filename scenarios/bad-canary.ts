@@ -1,0 +1,97 @@
+import { isDeepStrictEqual } from 'node:util';
+import { defineScenario } from '../harness/scenario.ts';
+import { analysisTunables } from './canary/canary-tunables.ts';
+import { EXPECTED_AFTER_ROLLBACK, SLACK_SECONDS, afterRollback, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
+import { FLAGGER, inOrder } from './canary/flagger-events.ts';
+
+const tunables = {
+  ...analysisTunables,
+  errorRate: { type: 'number', default: 0.5, min: 0.05, max: 1, description: "fraction of the new version's requests that answer 500" },
+  sabotage: {
+    type: 'enum',
+    default: 'none',
+    values: ['none', 'no-metrics', 'huge-threshold'],
+    description: 'break the gate on purpose: a Canary with no metrics (promotes anything), or a threshold of 1000 failed checks',
+  },
+} as const;
+
+export const badCanary = defineScenario({
+  name: 'bad-canary',
+  summary: 'Flagger rolls back a new version that answers 5xx under load, quickly and with few users hurt',
+  needs: { components: ['vegeta'], addons: ['flagger'] },
+  tunables,
+  async run(t) {
+    const { interval, stepWeight, maxWeight, rps, errorRate, sabotage } = t.tunables;
+    const threshold = sabotage === 'huge-threshold' ? 1000 : t.tunables.threshold;
+    const run = await givenCanary(t, {
+      analysis: { interval, threshold, stepWeight, maxWeight, metrics: sabotage === 'no-metrics' ? 'none' : 'builtin' },
+      stable: { version: 'v1' },
+      config: {},
+      rps,
+    });
+    await whenNewVersion(t, { version: 'v2', errorRate });
+    // New revision, start, first step, `threshold` failed ticks, rollback: each a tick apart.
+    const expectedTicks = t.tunables.threshold + 4;
+    const phase = await t.step('let Flagger analyse the canary', () => untilAnalysisEnds(t, run, (expectedTicks * interval + 30) * 1000));
+    const loadEnded = Date.now();
+    const summary = await run.load!.stop();
+
+    const firstFailure = run.events.first(FLAGGER.halt);
+    const rollback = run.events.first(FLAGGER.rollingBack);
+    const started = run.events.first(FLAGGER.start);
+    const bound = (t.tunables.threshold + 1) * interval + SLACK_SECONDS;
+    const took = firstFailure && rollback ? (rollback.at - firstFailure.at) / 1000 : null;
+    t.check('(a) rolled back within (threshold + 1) intervals of the first failed check', {
+      expected: `<= ${bound} s ((${t.tunables.threshold} + 1) × ${interval} s + ${SLACK_SECONDS} s slack)`,
+      observed: took === null ? `first failed check ${firstFailure ? 'seen' : 'never seen'}, rollback ${rollback ? 'seen' : 'never seen'}; phase ${phase}` : `${took.toFixed(1)} s`,
+      pass: took !== null && took <= bound,
+      reason: "Flagger rolls back on the tick after the threshold's failed check; each tick is one interval",
+    });
+    const ticks = started && rollback ? Math.round((rollback.at - started.at) / (interval * 1000)) : null;
+    const maxWeightSeen = run.observer.maxCanaryWeight();
+    t.check('(b) canary weight never exceeded stepWeight × the ticks before rollback', {
+      expected: ticks === null ? 'a rollback to count ticks to' : `<= ${stepWeight * ticks}% (${stepWeight}% × ${ticks} ticks)`,
+      observed: `${maxWeightSeen}%`,
+      pass: ticks !== null && maxWeightSeen <= stepWeight * ticks,
+      reason: 'a failed check halts advancement, so only healthy ticks add stepWeight',
+    });
+    t.check('(c) after rollback: routes 100/0 to the primary, canary scaled to 0, phase Failed', {
+      expected: EXPECTED_AFTER_ROLLBACK,
+      observed: await afterRollback(t, run),
+      reason: 'rollback routes all traffic to the primary and scales the canary down',
+    });
+    t.check('(d) the primary Deployment never changed (the bad version was not promoted)', {
+      expected: 1,
+      observed: run.observer.primaryTemplates.length,
+      pass: run.observer.primaryTemplates.length === 1,
+      reason: 'promotion is the only thing that rewrites the primary; a different template means the bad version was promoted',
+    });
+    const share = run.observer.meanCanaryShare(run.loadStartedAt, loadEnded);
+    const budget = share * errorRate;
+    const observedRate = summary.requests ? summary.failures / summary.requests : 1;
+    t.metric('user-visible error rate %', observedRate * 100);
+    t.metric('predicted error budget %', budget * 100);
+    t.check('(e) user-visible error rate stayed within the budget from weight × canary error rate × time', {
+      expected: `<= ${(budget * 150).toFixed(2)}% (${(share * 100).toFixed(2)}% mean canary weight × ${errorRate} error rate, +50% for sampling)`,
+      observed: `${(observedRate * 100).toFixed(2)}% (${summary.failures} of ${summary.requests} requests)`,
+      pass: summary.requests > 0 && observedRate <= budget * 1.5 + 0.002,
+      reason: 'users are hurt only through the canary weight; more errors mean traffic reached the bad version beyond its weight',
+    });
+    const order = inOrder(run.events.events, [
+      ['new revision', FLAGGER.newRevision],
+      ['analysis started', FLAGGER.start],
+      ['weight advanced', FLAGGER.advance],
+      ['check failed', FLAGGER.halt],
+      ['rolling back', FLAGGER.rollingBack],
+      ['canary failed', FLAGGER.failed],
+    ]);
+    t.check("(f) Flagger's events came in the expected order", {
+      expected: 'new revision → analysis started → weight advanced → check failed → rolling back → canary failed',
+      observed: order.ok ? order.seen.join(' → ') : `${order.seen.join(' → ') || 'nothing'}, then no "${order.missing}"`,
+      pass: order.ok,
+      reason: 'the order of a rollback, as scheduler.go emits it',
+    });
+    t.note('flagger events', { events: run.events.events.map((e) => ({ at: new Date(e.at).toISOString(), phase: e.phase, message: e.message })) });
+    if (!isDeepStrictEqual(phase, 'Failed')) t.note(`analysis ended in phase ${phase}`);
+  },
+});

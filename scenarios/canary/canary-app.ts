@@ -1,0 +1,98 @@
+import type { KubeObject } from '../../clusters/kube/index.ts';
+
+export const APP = 'web';
+const GATEWAY = 'web-gateway';
+export const CONFIG = 'web-config';
+
+/** What the demo app is told to be; env keys the demo app reads. */
+export interface AppVersion {
+  readonly version: string;
+  readonly errorRate?: number;
+  readonly latencyMs?: number;
+}
+
+export interface Analysis {
+  readonly interval: number;
+  readonly threshold: number;
+  readonly stepWeight: number;
+  readonly maxWeight: number;
+  /** Flagger's builtin checks: minimum success rate (%) and maximum p99 (ms); none promotes anything. */
+  readonly metrics: 'builtin' | 'none';
+  readonly webhookUrl: string;
+}
+
+export const hostFor = (namespace: string) => `${APP}.${namespace}.example.com`;
+
+const env = (v: AppVersion) => [
+  { name: 'VERSION', value: v.version },
+  { name: 'ERROR_RATE', value: String(v.errorRate ?? 0) },
+  { name: 'LATENCY_MS', value: String(v.latencyMs ?? 0) },
+];
+
+/** The target Deployment: 2 replicas of the demo app, ready on /readyz, mounting its ConfigMap. */
+export function deployment(namespace: string, v: AppVersion): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: APP, namespace },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: APP } },
+      template: {
+        metadata: { labels: { app: APP } },
+        spec: {
+          containers: [{
+            name: 'app',
+            image: 'delivery-testbed/demo-app:1',
+            env: env(v),
+            ports: [{ name: 'http', containerPort: 8080 }],
+            readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1 },
+            volumeMounts: [{ name: 'config', mountPath: '/etc/demo-app' }],
+          }],
+          volumes: [{ name: 'config', configMap: { name: CONFIG } }],
+        },
+      },
+    },
+  };
+}
+
+/** The ConfigMap the app serves on /config; its `errorRate`, when set, overrides the env. */
+export const configMap = (namespace: string, config: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: CONFIG, namespace },
+  data: { 'config.json': JSON.stringify(config) },
+});
+
+export const gateway = (namespace: string): KubeObject => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'Gateway',
+  metadata: { name: GATEWAY, namespace },
+  spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [hostFor(namespace)] }] },
+});
+
+/** A Canary as Flagger's Istio tutorial writes one, with the harness as its event webhook. */
+export function canary(namespace: string, a: Analysis): KubeObject {
+  const interval = `${a.interval}s`;
+  return {
+    apiVersion: 'flagger.app/v1beta1',
+    kind: 'Canary',
+    metadata: { name: APP, namespace },
+    spec: {
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: APP },
+      progressDeadlineSeconds: 60,
+      service: { port: 80, targetPort: 8080, gateways: [GATEWAY], hosts: [hostFor(namespace)] },
+      analysis: {
+        interval,
+        threshold: a.threshold,
+        stepWeight: a.stepWeight,
+        maxWeight: a.maxWeight,
+        metrics: a.metrics === 'none' ? [] : [
+          { name: 'request-success-rate', thresholdRange: { min: 99 }, interval: '30s' },
+          { name: 'request-duration', thresholdRange: { max: 500 }, interval: '30s' },
+        ],
+        webhooks: [{ name: 'harness-events', type: 'event', url: a.webhookUrl }],
+      },
+    },
+  };
+}

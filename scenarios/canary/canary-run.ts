@@ -1,0 +1,126 @@
+import { request } from 'node:http';
+import type { KubeObject } from '../../clusters/kube/index.ts';
+import type { RunningLoad, ScenarioContext } from '../../harness/scenario.ts';
+import { APP, canary, configMap, deployment, gateway, hostFor, type Analysis, type AppVersion } from './canary-app.ts';
+import { CanaryObserver } from './canary-observer.ts';
+import { FLAGGER, FlaggerEventSink, type FlaggerEvent } from './flagger-events.ts';
+
+const FIELD_MANAGER = 'delivery-testbed-scenario';
+/** Loads outlive no scenario: the longest a canary scenario may keep one running. */
+const MAX_LOAD_SECONDS = 600;
+
+export interface CanaryPlan {
+  readonly analysis: Omit<Analysis, 'webhookUrl'>;
+  readonly stable: AppVersion;
+  readonly config: Record<string, unknown>;
+  /** Steady requests/s through the gateway for the whole scenario; 0 for none. */
+  readonly rps: number;
+}
+
+export interface CanaryRun {
+  readonly host: string;
+  readonly events: FlaggerEventSink;
+  readonly observer: CanaryObserver;
+  readonly load: RunningLoad | undefined;
+  readonly loadStartedAt: number;
+}
+
+type Context = ScenarioContext<unknown>;
+
+export async function apply(t: Context, object: KubeObject): Promise<void> {
+  const res = await t.kube.apply(object, { fieldManager: FIELD_MANAGER, force: true });
+  if (res.status >= 300) throw new Error(`apply ${object.kind}/${object.metadata.name}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+}
+
+/** One GET through the gateway: the status and body a user would see. */
+export function viaGateway(gatewayUrl: string, host: string, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${gatewayUrl}${path}`, { headers: { host }, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Given: the demo app as a Flagger Canary behind the gateway, initialised (primary serving), with
+ * the harness receiving Flagger's events and watching its routes, and steady load running.
+ */
+export async function givenCanary(t: Context, plan: CanaryPlan): Promise<CanaryRun> {
+  const host = hostFor(t.namespace);
+  const events = await FlaggerEventSink.start((e) => t.note(`flagger: ${e.message}`, { phase: e.phase, type: e.type }));
+  t.defer(() => events.stop());
+  const observer = new CanaryObserver(t.kube, t.namespace, t.cluster.prometheusUrl, (s, v, l) => t.sample(s, v, l), (phase) => t.sample('canary phase', 0, { phase }));
+  await t.step('deploy the app as a Canary, and wait for Flagger to initialise it', async () => {
+    await apply(t, configMap(t.namespace, plan.config));
+    await apply(t, deployment(t.namespace, plan.stable));
+    await apply(t, gateway(t.namespace));
+    await apply(t, canary(t.namespace, { ...plan.analysis, webhookUrl: events.url }));
+    observer.start();
+    t.defer(() => observer.stop());
+    await t.waitFor('Flagger to initialise the canary', async () => observer.latest?.status.phase === 'Initialized', 120_000);
+    await t.waitFor('the primary to serve through the gateway', async () => (await viaGateway(t.cluster.gatewayUrl, host)).status === 200, 30_000);
+  });
+  const loadStartedAt = Date.now();
+  const load = plan.rps > 0 ? t.startLoad({ name: 'steady', host, profile: { kind: 'steady', rps: plan.rps, seconds: MAX_LOAD_SECONDS } }) : undefined;
+  return { host, events, observer, load, loadStartedAt };
+}
+
+/** When: a new revision of the target Deployment (a changed pod template). */
+export async function whenNewVersion(t: Context, version: AppVersion): Promise<void> {
+  await t.step(`deploy ${version.version} (error rate ${version.errorRate ?? 0}, latency ${version.latencyMs ?? 0} ms) to the target`, () => apply(t, deployment(t.namespace, version)));
+}
+
+/**
+ * Waits until Flagger ends the analysis (Succeeded or Failed) or the deadline passes. A "no values
+ * found" halt under load means the metrics pipeline is broken, which is the environment's fault:
+ * it ends the scenario as an error, never as a pass or a fail.
+ */
+export async function untilAnalysisEnds(t: Context, run: CanaryRun, deadlineMs: number): Promise<string> {
+  const ended = await t
+    .waitFor(
+      'Flagger to end the analysis',
+      async () => {
+        const noData = run.load ? noDataProblem(run.events.events) : undefined;
+        if (noData) return { noData };
+        const phase = run.observer.latest?.status.phase;
+        return phase === 'Succeeded' || phase === 'Failed' ? { phase } : undefined;
+      },
+      deadlineMs,
+    )
+    // Past the deadline the checks judge whatever phase Flagger reached.
+    .catch(() => ({ phase: run.observer.latest?.status.phase ?? 'unknown' }));
+  if ('noData' in ended) throw ended.noData;
+  return ended.phase;
+}
+
+/** The environment, not the mechanism, is at fault; the scenario ends as an error. */
+export class EnvironmentProblem extends Error {
+  override name = 'EnvironmentProblem';
+}
+
+/**
+ * A "no values found" halt means the gate judged nothing: the canary got no traffic, or Istio
+ * metrics do not reach Prometheus. Either way the environment must be fixed; it is never a pass.
+ */
+export function noDataProblem(events: readonly FlaggerEvent[]): EnvironmentProblem | undefined {
+  const halt = events.find((e) => FLAGGER.noValues.test(e.message));
+  return halt && new EnvironmentProblem(`Flagger found no metric values for the canary ("${halt.message}"): send it traffic, and check that Istio metrics reach Prometheus`);
+}
+
+/** The routes, canary replicas and phase after a rollback, in the terms the checks compare. */
+export async function afterRollback(t: Context, run: CanaryRun) {
+  const target = await t.kube.get<KubeObject & { spec: { replicas?: number } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: t.namespace, name: APP });
+  const last = run.observer.latest;
+  return { routes: last?.routes ?? {}, canaryReplicas: target.spec.replicas ?? 1, phase: last?.status.phase };
+}
+
+export const EXPECTED_AFTER_ROLLBACK = { routes: { [`${APP}-primary`]: 100, [`${APP}-canary`]: 0 }, canaryReplicas: 0, phase: 'Failed' };
+
+/** Seconds Flagger may take beyond its own ticks: a tick's alignment, a poll, a scrape. */
+export const SLACK_SECONDS = 5;

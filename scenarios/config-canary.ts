@@ -1,0 +1,48 @@
+import type { KubeObject } from '../clusters/kube/index.ts';
+import { defineScenario } from '../harness/scenario.ts';
+import { CONFIG, configMap } from './canary/canary-app.ts';
+import { EXPECTED_AFTER_ROLLBACK, afterRollback, apply, givenCanary, untilAnalysisEnds, viaGateway } from './canary/canary-run.ts';
+import { analysisTunables } from './canary/canary-tunables.ts';
+import { FLAGGER } from './canary/flagger-events.ts';
+
+const tunables = {
+  ...analysisTunables,
+  errorRate: { type: 'number', default: 0.5, min: 0.05, max: 1, description: 'error rate the bad ConfigMap turns on' },
+} as const;
+
+const GOOD = { message: 'hello from the good config' };
+
+export const configCanary = defineScenario({
+  name: 'config-canary',
+  summary: "A bad ConfigMap change is caught by Flagger's config tracking, analysed and rolled back; the primary keeps the old config",
+  needs: { components: ['vegeta'], addons: ['flagger'] },
+  tunables,
+  async run(t) {
+    const { interval, threshold, stepWeight, maxWeight, rps, errorRate } = t.tunables;
+    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, metrics: 'builtin' }, stable: { version: 'v1' }, config: GOOD, rps });
+    const tracked = () => run.observer.latest?.status.trackedConfigs?.[`configmap/${CONFIG}`];
+    const before = tracked();
+    const bad = { ...GOOD, message: 'the bad config', errorRate };
+    await t.step(`change ConfigMap ${CONFIG} to one with errorRate ${errorRate}`, () => apply(t, configMap(t.namespace, bad)));
+    const phase = await t.step('let Flagger analyse the config change', () => untilAnalysisEnds(t, run, ((threshold + 4) * interval + 30) * 1000));
+    await run.load!.stop();
+
+    t.check("(a) Flagger's config tracking saw the ConfigMap change as a new revision", {
+      expected: { newRevision: true, checksumChanged: true },
+      observed: { newRevision: Boolean(run.events.first(FLAGGER.newRevision)), checksumChanged: before !== undefined && tracked() !== before },
+      reason: 'a tracked ConfigMap whose data changes gets a new checksum in status.trackedConfigs, which starts an analysis',
+    });
+    t.check('(b) the canary was analysed and rolled back', {
+      expected: EXPECTED_AFTER_ROLLBACK,
+      observed: { ...(await afterRollback(t, run)), phase },
+      reason: 'the canary pods read the bad config and fail the success-rate check',
+    });
+    const primaryCopy = await t.kube.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: t.namespace, name: `${CONFIG}-primary` });
+    const served = await Promise.all(Array.from({ length: 10 }, () => viaGateway(t.cluster.gatewayUrl, run.host, '/config')));
+    t.check('(c) the primary keeps serving the old config, from its -primary copy', {
+      expected: { copy: GOOD, served: [GOOD] },
+      observed: { copy: JSON.parse(primaryCopy.data?.['config.json'] ?? 'null'), served: [...new Set(served.map((r) => r.body))].map((b) => JSON.parse(b) as unknown) },
+      reason: 'Flagger points the primary at <name>-primary copies of tracked configs and only refreshes them on promotion',
+    });
+  },
+});

@@ -1,0 +1,61 @@
+import type { KubeObject } from '../clusters/kube/index.ts';
+import { defineScenario } from '../harness/scenario.ts';
+import { APP } from './canary/canary-app.ts';
+import { givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
+import { analysisTunables } from './canary/canary-tunables.ts';
+import { FLAGGER, inOrder } from './canary/flagger-events.ts';
+
+interface Container { env?: Array<{ name: string; value?: string }> }
+
+export const goodCanary = defineScenario({
+  name: 'good-canary',
+  summary: 'Flagger promotes a healthy new version step by step under load, with no failed requests',
+  needs: { components: ['vegeta'], addons: ['flagger'] },
+  tunables: analysisTunables,
+  async run(t) {
+    const { interval, threshold, stepWeight, maxWeight, rps } = t.tunables;
+    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, metrics: 'builtin' }, stable: { version: 'v1' }, config: {}, rps });
+    await whenNewVersion(t, { version: 'v2' });
+    const steps = Math.ceil(maxWeight / stepWeight);
+    // New revision, start, the steps, promote, route to primary, finalise: each a tick apart.
+    const phase = await t.step('let Flagger analyse and promote the canary', () => untilAnalysisEnds(t, run, ((steps + 6) * interval + 30) * 1000));
+    const summary = await run.load!.stop();
+
+    const weights = run.events.all(FLAGGER.advance).map((e) => Number(FLAGGER.advance.exec(e.message)![1]));
+    const expectedWeights = Array.from({ length: steps }, (_, i) => Math.min(100, stepWeight * (i + 1)));
+    t.check('(a) the weight advanced by stepWeight up to maxWeight', {
+      expected: expectedWeights,
+      observed: weights,
+      reason: 'every healthy tick adds stepWeight until the weight reaches maxWeight',
+    });
+    const primary = await t.kube.get<KubeObject & { spec: { template: { spec: { containers: Container[] } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: t.namespace, name: `${APP}-primary` });
+    const version = primary.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'VERSION')?.value;
+    t.check("(b) promotion copied the new version's spec to the primary", {
+      expected: 'v2',
+      observed: version,
+      reason: "Flagger's Promote copies the target's pod spec to <name>-primary",
+    });
+    t.check('(c) the phase is Succeeded', { expected: 'Succeeded', observed: phase, reason: 'a promotion ends in Succeeded' });
+    t.metric('requests', summary.requests);
+    t.check('(d) zero failed requests', {
+      expected: { failures: 0 },
+      observed: { failures: summary.failures, ...(summary.failures ? { byStatus: summary.failuresByStatus } : {}) },
+      pass: summary.requests > 0 && summary.failures === 0,
+      reason: 'a healthy version, shifted step by step between ready pods, should cost users nothing',
+    });
+    const order = inOrder(run.events.events, [
+      ['new revision', FLAGGER.newRevision],
+      ['analysis started', FLAGGER.start],
+      ['weight advanced', FLAGGER.advance],
+      ['spec copied to primary', FLAGGER.copying],
+      ['all traffic to primary', FLAGGER.routingToPrimary],
+      ['promotion completed', FLAGGER.promoted],
+    ]);
+    t.check("(e) Flagger's events came in the expected order", {
+      expected: 'new revision → analysis started → weight advanced → spec copied to primary → all traffic to primary → promotion completed',
+      observed: order.ok ? order.seen.join(' → ') : `${order.seen.join(' → ') || 'nothing'}, then no "${order.missing}"`,
+      pass: order.ok,
+      reason: 'the order of a promotion, as scheduler.go emits it',
+    });
+  },
+});

@@ -1,0 +1,34 @@
+import { defineScenario } from '../harness/scenario.ts';
+import { EnvironmentProblem, givenCanary, noDataProblem, whenNewVersion } from './canary/canary-run.ts';
+import { analysisTunables } from './canary/canary-tunables.ts';
+import { FLAGGER } from './canary/flagger-events.ts';
+
+const { rps: _rps, ...tunables } = analysisTunables;
+
+export const noTraffic = defineScenario({
+  name: 'no-traffic',
+  summary: 'A canary with no load halts with "no values found", which the harness calls an environment problem, never a pass',
+  needs: { components: [], addons: ['flagger'] },
+  tunables,
+  async run(t) {
+    const { interval, threshold, stepWeight, maxWeight } = t.tunables;
+    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, metrics: 'builtin' }, stable: { version: 'v1' }, config: {}, rps: 0 });
+    await whenNewVersion(t, { version: 'v2' });
+    const halt = await t.step('let Flagger analyse a canary nobody calls', () =>
+      t.waitFor('Flagger to halt for lack of metric values', async () => run.events.first(FLAGGER.noValues), (threshold + 5) * interval * 1000).catch(() => undefined),
+    );
+    t.check('(a) Flagger halted with "no values found"', {
+      expected: 'a "Halt advancement no values found … probably … is not receiving traffic" event',
+      observed: halt?.message ?? `no such event; events: ${run.events.events.map((e) => e.message).join(' | ') || 'none'}`,
+      pass: halt !== undefined,
+      reason: 'with no requests the Istio metrics for the canary are empty, and Flagger says so',
+    });
+    const problem = noDataProblem(run.events.events);
+    t.check('(b) the harness calls a no-data halt an environment problem, never a pass', {
+      expected: 'an environment problem naming the halt',
+      observed: problem?.message ?? 'no problem found: the halt would have been judged by the checks',
+      pass: problem instanceof EnvironmentProblem && halt !== undefined && problem.message.includes(halt.message),
+      reason: 'the rule every canary scenario applies under load (untilAnalysisEnds): a gate that saw no data judged nothing',
+    });
+  },
+});

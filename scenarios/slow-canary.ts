@@ -1,0 +1,40 @@
+import { defineScenario } from '../harness/scenario.ts';
+import { EXPECTED_AFTER_ROLLBACK, afterRollback, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
+import { analysisTunables } from './canary/canary-tunables.ts';
+import { FLAGGER } from './canary/flagger-events.ts';
+
+const tunables = {
+  ...analysisTunables,
+  latencyMs: { type: 'number', default: 800, min: 0, max: 5000, description: "latency the new version adds to every request, ms (the gate's p99 limit is 500)" },
+} as const;
+
+export const slowCanary = defineScenario({
+  name: 'slow-canary',
+  summary: "Flagger rolls back a latency regression through its request-duration check",
+  needs: { components: ['vegeta'], addons: ['flagger'] },
+  tunables,
+  async run(t) {
+    const { interval, threshold, stepWeight, maxWeight, rps, latencyMs } = t.tunables;
+    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, metrics: 'builtin' }, stable: { version: 'v1' }, config: {}, rps });
+    await whenNewVersion(t, { version: 'v2', latencyMs });
+    const phase = await t.step('let Flagger analyse the canary', () => untilAnalysisEnds(t, run, ((threshold + 4) * interval + 30) * 1000));
+    await run.load!.stop();
+    const halts = run.events.all(FLAGGER.halt).map((e) => e.message);
+    t.check('(a) the failed checks were request duration, not success rate', {
+      expected: 'every failed check is "request duration … > 500"',
+      observed: halts.length ? halts : 'no failed check',
+      pass: halts.length > 0 && halts.every((m) => FLAGGER.haltDuration.test(m)),
+      reason: 'the new version answers every request correctly, only slowly: p99 above thresholdRange.max',
+    });
+    t.check('(b) rolled back: routes 100/0 to the primary, canary scaled to 0, phase Failed', {
+      expected: EXPECTED_AFTER_ROLLBACK,
+      observed: { ...(await afterRollback(t, run)), phase },
+      reason: 'threshold failed checks end in a rollback',
+    });
+    t.check('(c) the primary Deployment never changed', {
+      expected: 1,
+      observed: run.observer.primaryTemplates.length,
+      reason: 'a rolled-back version is never promoted',
+    });
+  },
+});
