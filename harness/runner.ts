@@ -50,7 +50,8 @@ class LoadMetricsTarget {
     return (this.endpoint ??= MetricsEndpoint.start(this.metrics.registry, this.scrapeTargetsDir, 'testbed-load'));
   }
   async stop(): Promise<void> {
-    if (this.endpoint) await (await this.endpoint).stop();
+    // An endpoint that never started has cleaned up after itself.
+    await (await this.endpoint?.catch(() => undefined))?.stop();
   }
 }
 
@@ -252,6 +253,8 @@ export async function runScenarios(options: RunOptions): Promise<Verdict[]> {
   });
   const verdicts: Verdict[] = [];
   try {
+    // Ready before the first scenario, so a load starts the moment a scenario asks for it.
+    if (options.load) await loadTarget.ensure();
     for (const scenario of options.scenarios) {
       for (let attempt = 1; attempt <= options.repeat; attempt++) verdicts.push(await runAttempt(scenario, attempt, options, kube, kc, loadTarget));
     }

@@ -293,7 +293,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       step(
         'start mesh (ingress gateway, Istio metrics)',
         new Mesh({
-          config: { kubeconfig: meshKubeconfig, gatewayPort, metricsPort: meshMetricsPort },
+          config: { kubeconfig: meshKubeconfig, gatewayPort, metricsPort: meshMetricsPort, podNetwork },
           configFile: join(paths.root, 'mesh.json'),
           bundleFile: meshBundle,
           logFile: paths.log('mesh'),

@@ -270,5 +270,19 @@ describe('mesh data plane (integration)', function () {
     const commands = await Promise.all(owned.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
     expect(commands.filter((c) => c.startsWith(vegeta))).to.deep.equal([]);
   });
+  it('serves each Service on its own loopback address, honouring mesh-bound VirtualServices', async () => {
+    const web = await kube.get<KubeObject & { spec: { clusterIP: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: NS, name: 'web' });
+    const address = `${info.podNetwork}.0.${web.spec.clusterIP.split('.')[3]}`;
+    const viaService = () => viaGateway(`http://${address}:80`, 'web');
+    await waitFor(async () => (await viaService()).status === 200, 10_000, `Service web on ${address}:80`);
+    const direct = await Promise.all(Array.from({ length: 20 }, viaService));
+    expect(new Set(direct.map((r) => r.status))).to.deep.equal(new Set([200]));
+    expect(new Set(direct.map((r) => (JSON.parse(r.body) as { version: string }).version)).size).to.be.above(1, 'no VirtualService: every ready pod of the Service');
+    await apply({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web-mesh', namespace: NS }, spec: { hosts: ['web'], gateways: ['mesh'], http: [{ route: [{ destination: { host: 'web', subset: 'v2' } }] }] } } as KubeObject);
+    await waitFor(async () => (await Promise.all(Array.from({ length: 10 }, viaService))).every((r) => (JSON.parse(r.body) as { version: string }).version === 'v2'), 5_000, 'the mesh VirtualService to send all to v2');
+    const seen = await waitFor(async () => Number((await promQuery(`sum(istio_requests_total{reporter="source",source_workload="unknown",destination_service_name="web",destination_workload="web-v2"})`))[0]?.value[1] ?? 0), 15_000, 'service-to-service requests in Prometheus');
+    expect(seen).to.be.above(0);
+  });
 });
+
 

@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { KubeConfig } from '@kubernetes/client-node';
-import { IngressGateway } from './ingress-gateway.ts';
+import { GATEWAY_WORKLOAD, MeshProxy } from './mesh-proxy.ts';
 import { IstioMetrics } from './istio-metrics.ts';
 import type { MeshConfig } from './mesh-config.ts';
 import { MeshState } from './mesh-state.ts';
+import { ServiceListeners } from './service-listeners.ts';
 import { VirtualServiceRouter } from './virtual-service-router.ts';
 
 const log = (message: string) => process.stdout.write(`${new Date().toISOString()} ${message}\n`);
@@ -19,13 +20,18 @@ kc.loadFromFile(config.kubeconfig);
 const state = new MeshState(kc, log);
 const metrics = new IstioMetrics();
 await state.start();
-const gateway = new IngressGateway({
+const gateway = new MeshProxy({
+  address: '127.0.0.1',
   port: config.gatewayPort,
+  source: () => GATEWAY_WORKLOAD,
   route: (req) => new VirtualServiceRouter(state.snapshot()).route(req),
   metrics,
   log,
 });
 await gateway.listen();
+const services = new ServiceListeners({ podNetwork: config.podNetwork, state, metrics, log });
+state.onChange(() => void services.reconcile());
+await services.reconcile();
 const admin = createServer((req, res) => {
   if (req.url === '/metrics') {
     void metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
@@ -40,6 +46,6 @@ log(`ingress gateway on 127.0.0.1:${config.gatewayPort}, metrics on 127.0.0.1:${
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
-    void Promise.all([gateway.close(), state.stop(), new Promise((r) => admin.close(r))]).finally(() => process.exit(0));
+    void Promise.all([gateway.close(), services.close(), state.stop(), new Promise((r) => admin.close(r))]).finally(() => process.exit(0));
   });
 }

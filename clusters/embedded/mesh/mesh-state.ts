@@ -13,6 +13,7 @@ export class MeshState {
   #kube: KubeClient | undefined;
   /** Rebuilt on the first request after a watch event, not on every request. */
   #snapshot: MeshSnapshot | undefined;
+  readonly #listeners: Array<() => void> = [];
 
   constructor(
     private readonly kc: KubeConfig,
@@ -35,7 +36,12 @@ export class MeshState {
     ];
     for (const { path, list } of sources) {
       const informer = new ListWatch<KubernetesObject>(path, new Watch(this.kc), list as never, false);
-      for (const event of ['add', 'update', 'delete'] as const) informer.on(event, () => (this.#snapshot = undefined));
+      for (const event of ['add', 'update', 'delete'] as const) {
+        informer.on(event, () => {
+          this.#snapshot = undefined;
+          for (const listener of this.#listeners) listener();
+        });
+      }
       informer.on('error', (err) => {
         this.log(`watch ${path}: ${(err as Error)?.message ?? err}; restarting in 1 s`);
         setTimeout(() => void informer.start(), 1000);
@@ -43,6 +49,11 @@ export class MeshState {
       this.#informers.push(informer);
     }
     await Promise.all(this.#informers.map((i) => i.start()));
+  }
+
+  /** Called after every watch event. */
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
   }
 
   snapshot(): MeshSnapshot {

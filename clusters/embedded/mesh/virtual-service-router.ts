@@ -132,6 +132,24 @@ export class VirtualServiceRouter {
     return { kind: 'failure', status: 404, flag: 'NR', reason: `no VirtualService route matches ${req.method} ${host}${req.path}` };
   }
 
+  /**
+   * Routes a request sent to a Service's own address the way a client sidecar does: the first
+   * VirtualService bound to the mesh (no gateways, or `mesh`) whose hosts name this Service and
+   * whose route matches, otherwise straight to the Service on the port called.
+   */
+  routeToService(service: V1Service, port: number, req: RouteRequest): RouteDecision | RoutingFailure {
+    const { name, namespace } = service.metadata as { name: string; namespace: string };
+    const candidates = [...this.snapshot.virtualServices]
+      .filter((vs) => (!vs.spec.gateways?.length || vs.spec.gateways.includes('mesh')) && (vs.spec.hosts ?? []).some((h) => resolveServiceHost(h, vs.metadata.namespace, this.snapshot.services) === service))
+      .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    for (const vs of candidates) {
+      const index = (vs.spec.http ?? []).findIndex((r) => !r.match?.length || r.match.some((m) => requestMatches(m, req)));
+      if (index >= 0) return this.#resolve(vs, vs.spec.http![index]!, index);
+    }
+    const direct: VirtualService = { metadata: { name: `${name} (no VirtualService)`, namespace }, spec: { hosts: [name] } };
+    return this.#resolve(direct, { route: [{ destination: { host: name, port: { number: port } } }] }, 0);
+  }
+
   #pick(route: HTTPRoute) {
     const destinations = route.route ?? [];
     const weights = destinations.map((d) => d.weight ?? (destinations.length === 1 ? 100 : 0));

@@ -32,3 +32,13 @@ export function workloadOf(pod: V1Pod): WorkloadIdentity {
     canonicalRevision: labels['service.istio.io/canonical-revision'] ?? (version === 'unknown' ? 'latest' : version),
   };
 }
+
+/** What Istio reports for a peer it cannot identify. */
+export const UNKNOWN_WORKLOAD: WorkloadIdentity = {
+  workload: 'unknown',
+  namespace: 'unknown',
+  app: 'unknown',
+  version: 'unknown',
+  canonicalService: 'unknown',
+  canonicalRevision: 'latest',
+};

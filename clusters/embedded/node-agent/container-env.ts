@@ -1,4 +1,5 @@
-import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1Pod, V1Service } from '@kubernetes/client-node';
+import { serviceLoopbackAddress } from '../service-address.ts';
 import {
   ContainerConfigError,
   configMapValues,
@@ -15,6 +16,24 @@ export function expand(input: string, vars: Readonly<Record<string, string>>): s
     if (match === '$$') return '$';
     return name !== undefined && name in vars ? vars[name]! : match;
   });
+}
+
+/**
+ * Kubelet's Service variables (`WEB_SERVICE_HOST`, `WEB_SERVICE_PORT`, `WEB_SERVICE_PORT_HTTP`),
+ * with each Service's loopback address, where the mesh serves it, in place of its ClusterIP.
+ */
+export function serviceEnv(services: readonly V1Service[], podNetwork: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const service of services) {
+    const address = serviceLoopbackAddress(podNetwork, service.spec?.clusterIP);
+    const ports = service.spec?.ports ?? [];
+    if (!address || !ports.length) continue;
+    const prefix = service.metadata!.name!.toUpperCase().replace(/-/g, '_');
+    env[`${prefix}_SERVICE_HOST`] = address;
+    env[`${prefix}_SERVICE_PORT`] = String(ports[0]!.port);
+    for (const p of ports) if (p.name) env[`${prefix}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`] = String(p.port);
+  }
+  return env;
 }
 
 /** A container's environment as kubelet builds it: envFrom in order, then env, each expanded. */

@@ -37,6 +37,11 @@ export class NodeApi implements ConfigSource {
     return this.core.readNamespacedSecret({ namespace, name }).catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
   }
 
+  /** The namespace's Services, for the env kubelet gives every container. */
+  async services(namespace: string) {
+    return (await this.core.listNamespacedService({ namespace })).items;
+  }
+
   async serviceAccountToken(pod: V1Pod, audience: string | undefined, expirationSeconds: number): Promise<string> {
     const response = await this.core.createNamespacedServiceAccountToken({
       namespace: pod.metadata!.namespace!,

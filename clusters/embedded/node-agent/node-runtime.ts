@@ -126,6 +126,7 @@ export class NodeRuntime {
       ipPool: this.#ipPool,
       podsDir: this.options.podsDir,
       hostIP: HOST_IP,
+      podNetwork: this.options.podNetwork,
       owner: this.options.owner,
       syncPeriodMs: this.options.syncPeriodMs,
       log: this.options.log,

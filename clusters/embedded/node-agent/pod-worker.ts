@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { V1Container, V1ContainerStatus, V1Pod, V1PodCondition, V1PodStatus } from '@kubernetes/client-node';
 import { OWNER_ENV } from '../../process/index.ts';
 import { ContainerConfigError } from './config-source.ts';
-import { containerEnv, expand } from './container-env.ts';
+import { containerEnv, expand, serviceEnv } from './container-env.ts';
 import { ContainerRunner, type RestartPolicy } from './container-runner.ts';
 import type { ImageCommands } from './image-commands.ts';
 import type { NodeApi } from './node-api.ts';
@@ -16,6 +16,8 @@ export interface PodWorkerDeps {
   readonly ipPool: PodIpPool;
   readonly podsDir: string;
   readonly hostIP: string;
+  /** Services are reachable on their loopback address in this network; pods learn it from env. */
+  readonly podNetwork: string;
   readonly owner: string;
   readonly syncPeriodMs: number;
   readonly log: (message: string) => void;
@@ -119,7 +121,8 @@ export class PodWorker {
           `image "${container.image}" has no command mapping on this node agent; map it in the images file given to \`cluster up --images FILE\``,
         );
       }
-      const env = await containerEnv(this.pod, container, this.deps.api, { podIP: this.podIP, hostIP: this.deps.hostIP });
+      const services = serviceEnv(await this.deps.api.services(this.pod.metadata!.namespace!), this.deps.podNetwork);
+      const env = { ...services, ...(await containerEnv(this.pod, container, this.deps.api, { podIP: this.podIP, hostIP: this.deps.hostIP })) };
       await this.#volumes.mount(container);
       const argv = [...(container.command ?? image.command), ...(container.args ?? image.args ?? [])].map((a) => expand(a, env));
       if (!argv.length) throw new ContainerConfigError(`container ${container.name}: no command (image map has none and the container sets none)`);

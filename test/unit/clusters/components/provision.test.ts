@@ -50,6 +50,10 @@ describe('component provisioning', () => {
     expect(etcd.split('\n').map((l) => l.trim())).to.include(`require go.etcd.io/etcd/server/v3 ${versions.etcd}`);
     const prometheus = await readFile(join(catalog.prometheus.goBuild.moduleDir, 'go.mod'), 'utf8');
     expect(prometheus.split('\n').map((l) => l.trim())).to.include(`require github.com/prometheus/prometheus ${prometheusModuleVersion(versions.prometheus)}`);
+    const flagger = await readFile(join(catalog.flagger.goBuild.moduleDir, 'go.mod'), 'utf8');
+    expect(flagger.split('\n').map((l) => l.trim())).to.include(`require github.com/fluxcd/flagger ${versions.flagger}`);
+    const vegeta = await readFile(join(catalog.vegeta.goBuild.moduleDir, 'go.mod'), 'utf8');
+    expect(vegeta.split('\n').map((l) => l.trim())).to.include(`require github.com/tsenart/vegeta/v12 ${versions.vegeta}`);
   });
 
   it('downloads an official-style release tarball, verifies its checksum, and caches it once under concurrent runs', async () => {

@@ -80,4 +80,15 @@ describe('virtual service router', () => {
   it('names the workload after the Deployment that owns the pod\'s ReplicaSet', () => {
     expect(workloadOf(pod('web-v1-abc12-a', 'v1', '127.9.1.2'))).to.deep.include({ workload: 'web-v1', namespace: 'shop', app: 'web', version: 'v1' });
   });
+
+  it("routes a Service's own traffic through mesh-bound VirtualServices only, else straight to the Service", () => {
+    const toService = (snap: MeshSnapshot) => new VirtualServiceRouter(snap, () => 0.5).routeToService(service, 80, { ...req(), authority: 'web' });
+    const direct = toService(snapshot([{ route: [{ destination: { host: 'web', subset: 'v2' } }] }]));
+    expect(direct.kind === 'route' && [direct.subset, direct.endpoints.map((e) => e.ip)]).to.deep.equal([undefined, ['127.9.1.2', '127.9.1.4']], 'the gateway-bound VirtualService does not apply');
+    const meshBound = snapshot([], {
+      virtualServices: [{ metadata: meta('web-mesh'), spec: { hosts: ['web'], gateways: ['mesh'], http: [{ route: [{ destination: { host: 'web', subset: 'v2' } }] }] as never } }],
+    });
+    const routed = toService(meshBound);
+    expect(routed.kind === 'route' && [routed.virtualService, routed.endpoints.map((e) => e.ip)]).to.deep.equal(['shop/web-mesh', ['127.9.1.4']]);
+  });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerEnv, expand } from '../../../../../clusters/embedded/node-agent/container-env.ts';
+import { containerEnv, expand, serviceEnv } from '../../../../../clusters/embedded/node-agent/container-env.ts';
 import { ContainerConfigError, type ConfigSource } from '../../../../../clusters/embedded/node-agent/config-source.ts';
 
 const source: ConfigSource = {
@@ -47,5 +47,18 @@ describe('container environment', () => {
     expect(err!.message).to.equal('configmap "nope" not found');
     const optional = { name: 'c', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k', optional: true } } }] };
     expect(await containerEnv(pod, optional, source, addresses)).to.deep.equal({});
+  });
+
+  it("gives kubelet's Service variables, with each Service's loopback address in place of its ClusterIP", () => {
+    const services = [
+      { metadata: { name: 'web-api' }, spec: { clusterIP: '10.0.0.17', ports: [{ name: 'http', port: 80 }, { name: 'admin-port', port: 9090 }] } },
+      { metadata: { name: 'headless' }, spec: { clusterIP: 'None', ports: [{ port: 80 }] } },
+    ];
+    expect(serviceEnv(services, '127.5')).to.deep.equal({
+      WEB_API_SERVICE_HOST: '127.5.0.17',
+      WEB_API_SERVICE_PORT: '80',
+      WEB_API_SERVICE_PORT_HTTP: '80',
+      WEB_API_SERVICE_PORT_ADMIN_PORT: '9090',
+    });
   });
 });

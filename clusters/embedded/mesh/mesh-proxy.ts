@@ -4,8 +4,11 @@ import { parseDuration } from './istio-resources.ts';
 import type { ResolvedEndpoint, RouteDecision, RouteRequest, RoutingFailure } from './virtual-service-router.ts';
 import { workloadOf, type WorkloadIdentity } from './workload-identity.ts';
 
-export interface IngressGatewayOptions {
+export interface MeshProxyOptions {
+  readonly address: string;
   readonly port: number;
+  /** Who sent a request, in Istio's metrics: the ingress gateway, or the pod behind a client address. */
+  readonly source: (remoteAddress: string | undefined) => WorkloadIdentity;
   /** Routes with the mesh's current configuration. */
   readonly route: (req: RouteRequest) => RouteDecision | RoutingFailure;
   readonly metrics: IstioMetrics;
@@ -46,16 +49,17 @@ function retriable(status: number, retryOn: ReadonlySet<string>): boolean {
 }
 
 /**
- * The Envoy stand-in at the edge: routes each request through the VirtualService router, applies
- * fault injection, retries and timeouts, balances round-robin over ready endpoints, and reports
- * Istio's standard metrics. Failures carry Envoy's response flag in `x-testbed-response-flags`.
+ * The Envoy stand-in, at the ingress gateway and at each Service's address: routes each request
+ * through the VirtualService router, applies fault injection, retries and timeouts, balances
+ * round-robin over ready endpoints, and reports Istio's standard metrics. Failures carry Envoy's
+ * response flag in `x-testbed-response-flags`.
  */
-export class IngressGateway {
+export class MeshProxy {
   #server: Server | undefined;
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 256 });
   readonly #next = new Map<string, number>();
 
-  constructor(private readonly options: IngressGatewayOptions) {}
+  constructor(private readonly options: MeshProxyOptions) {}
 
   listen(): Promise<void> {
     this.#server = createServer((req, res) =>
@@ -67,12 +71,13 @@ export class IngressGateway {
     this.#server.keepAliveTimeout = 30_000;
     return new Promise((resolve, reject) => {
       this.#server!.once('error', reject);
-      this.#server!.listen(this.options.port, '127.0.0.1', resolve);
+      this.#server!.listen(this.options.port, this.options.address, resolve);
     });
   }
 
   async close(): Promise<void> {
     this.#agent.destroy();
+    this.#server?.closeAllConnections();
     await new Promise((r) => (this.#server ? this.#server.close(r) : r(undefined)));
   }
 
@@ -92,7 +97,7 @@ export class IngressGateway {
         res.writeHead(status, { 'content-type': 'application/json', 'x-testbed-response-flags': flag }).end(`${JSON.stringify({ error: reason, responseFlags: flag })}\n`);
         this.options.log(`${req.method} ${req.headers.host}${url} → ${status} ${flag}: ${reason}`);
       }
-      this.options.metrics.record({ source: GATEWAY_WORKLOAD, destination, destinationService: service, responseCode: status, responseFlags: flag, durationMs: performance.now() - started });
+      this.options.metrics.record({ source: this.options.source(req.socket.remoteAddress), destination, destinationService: service, responseCode: status, responseFlags: flag, durationMs: performance.now() - started });
     };
     if (decision.kind === 'failure') return finish(decision.status, decision.flag, undefined, 'unknown', undefined, decision.reason);
     const service = `${decision.service.metadata!.name}.${decision.service.metadata!.namespace}.svc.cluster.local`;

@@ -1,0 +1,60 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { RunReport } from '../../reports/index.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const CANARIES = ['bad-canary', 'slow-canary', 'good-canary', 'config-canary', 'no-traffic'];
+
+describe('canary scenarios with the real Flagger on the embedded cluster (integration)', function () {
+  this.timeout(600_000);
+  let stateDir = '';
+  const name = `canary-${process.pid}`;
+  const env = () => ({ TESTBED_STATE_DIR: stateDir });
+  const run = async (args: string[]) => {
+    const reportDir = join(stateDir, `report-${Math.random().toString(36).slice(2)}`);
+    const started = Date.now();
+    const result = await runCli(['scenario', ...args, '--name', name, '--report-dir', reportDir], env());
+    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as RunReport;
+    return { result, report, seconds: (Date.now() - started) / 1000 };
+  };
+  const decidedBy = (report: RunReport) => report.scenarios[0]!.attempts[0]!.decidedBy as { kind: string; name?: string };
+
+  before(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'testbed-canary-'));
+    const up = await runCli(['cluster', 'up', '--name', name], env());
+    expect(up.exitCode, up.all).to.equal(0);
+  });
+
+  after(async () => {
+    await runCli(['cluster', 'down', '--name', name], env());
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('passes all five canary scenarios within 6 minutes, with Flagger shown in the report and the series charts need', async () => {
+    const { result, report, seconds } = await run(CANARIES);
+    expect(result.exitCode, result.all).to.equal(0);
+    expect(report.scenarios.map((s) => [s.scenario, s.verdict])).to.deep.equal(CANARIES.map((n) => [n, 'pass']));
+    expect(seconds).to.be.below(360);
+    expect(report.versions.flagger).to.match(/^v1\.44\.0/);
+    const bad = report.scenarios[0]!.attempts[0]!;
+    const series = new Set(bad.timeline.filter((e) => e.kind === 'sample').map((e) => e.data!.series));
+    expect([...series]).to.include.members(['canary weight', 'success rate %', 'p99 ms', 'load rps', 'load errors', 'canary phase']);
+    expect(bad.timeline.some((e) => e.kind === 'note' && e.message.startsWith('flagger: Rolling back'))).to.equal(true, "Flagger's webhook events on the timeline");
+  });
+
+  it('fails bad-canary on the not-promoted check when the Canary has no metrics (it promotes anything)', async () => {
+    const { result, report } = await run(['bad-canary', '--set', 'sabotage=no-metrics']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(decidedBy(report).name).to.match(/^\(a\) rolled back/);
+    const checks = Object.fromEntries(report.scenarios[0]!.checks.map((c) => [c.name.slice(0, 3), c.status]));
+    expect(checks['(d)'], 'the bad version was promoted').to.equal('fail');
+  });
+
+  it('fails bad-canary on the rollback bound when the threshold never lets Flagger roll back', async () => {
+    const { result, report } = await run(['bad-canary', '--set', 'sabotage=huge-threshold']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(decidedBy(report).name).to.match(/^\(a\) rolled back within/);
+  });
+});

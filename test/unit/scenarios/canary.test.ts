@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { catalog, flaggerManifests, versions } from '../../../clusters/components/index.ts';
+import { silentProgress } from '../../../clusters/progress.ts';
+import { CanaryObserver } from '../../../scenarios/canary/canary-observer.ts';
+import { noDataProblem } from '../../../scenarios/canary/canary-run.ts';
+import { FLAGGER, inOrder, type FlaggerEvent } from '../../../scenarios/canary/flagger-events.ts';
+import { goModuleSource } from '../../../clusters/components/module-source.ts';
+
+const event = (message: string, at = 0): FlaggerEvent => ({ at, phase: 'Progressing', message, type: 'Normal' });
+
+describe('canary scenario helpers', () => {
+  it("finds Flagger's events as an ordered subsequence, naming the first missing one", () => {
+    const events = ['New revision detected! Scaling up web.ns', 'Starting canary analysis for web.ns', 'Advance web.ns canary weight 5', 'Halt web.ns advancement success rate 48.00% < 99%', 'Rolling back web.ns failed checks threshold reached 2', 'Canary failed! Scaling down web.ns'].map((m) => event(m));
+    const rollback: Array<[string, RegExp]> = [['new', FLAGGER.newRevision], ['halt', FLAGGER.halt], ['rollback', FLAGGER.rollingBack], ['failed', FLAGGER.failed]];
+    expect(inOrder(events, rollback)).to.deep.equal({ ok: true, seen: ['new', 'halt', 'rollback', 'failed'] });
+    expect(inOrder([...events].reverse(), rollback)).to.deep.include({ ok: false, missing: 'halt' });
+    expect(FLAGGER.advance.exec(events[2]!.message)![1]).to.equal('5');
+  });
+
+  it('calls a "no values found" halt an environment problem, and nothing else', () => {
+    const halt = 'Halt advancement no values found for istio metric request-success-rate probably web.ns is not receiving traffic: running query failed: no values found';
+    expect(noDataProblem([event('Starting canary analysis for web.ns'), event(halt)])?.message).to.include(halt);
+    expect(noDataProblem([event('Halt web.ns advancement success rate 48.00% < 99%')])).to.equal(undefined);
+  });
+
+  it("averages the canary's share of traffic over time, step-wise between polls", () => {
+    const observer = new CanaryObserver(undefined as never, 'ns', 'http://127.0.0.1:1', () => {}, () => {});
+    observer.snapshots.push(
+      { at: 0, status: {}, routes: { 'web-primary': 100, 'web-canary': 0 } },
+      { at: 10_000, status: {}, routes: { 'web-primary': 90, 'web-canary': 10 } },
+      { at: 20_000, status: {}, routes: { 'web-primary': 100, 'web-canary': 0 } },
+    );
+    expect(observer.meanCanaryShare(0, 40_000)).to.be.closeTo(0.025, 1e-9);
+    expect(observer.maxCanaryWeight()).to.equal(10);
+  });
+});
+
+describe('Flagger from its pinned module', () => {
+  it('reads its three CRDs and its RBAC, bound to the ServiceAccount in the kustomize namespace', async () => {
+    const m = await flaggerManifests(silentProgress);
+    expect(m.crds.map((c) => c.metadata.name)).to.deep.equal(['canaries.flagger.app', 'metrictemplates.flagger.app', 'alertproviders.flagger.app']);
+    expect(m.serviceAccount).to.deep.equal({ namespace: 'flagger-system', name: 'flagger' });
+    const binding = m.access.find((o) => o.kind === 'ClusterRoleBinding') as unknown as { subjects: Array<{ namespace: string }> };
+    expect(binding.subjects[0]!.namespace).to.equal('flagger-system');
+    const schema = (m.crds[0]!.spec as { versions: Array<{ schema: { openAPIV3Schema: { properties: { apiVersion: { description: string } } } } }> }).versions[0]!.schema;
+    expect(schema.openAPIV3Schema.properties.apiVersion.description).to.match(/^APIVersion defines .* of an object\. Servers should/);
+  });
+
+  it('still has, exactly once, the line the build patches to listen on loopback', async () => {
+    for (const patch of catalog.flagger.goBuild.sourcePatches ?? []) {
+      const source = await readFile(join(await goModuleSource(patch.module, versions.flagger, silentProgress), patch.file), 'utf8');
+      expect(source.split(patch.find).length - 1, `${patch.module}/${patch.file}`).to.equal(1);
+    }
+  });
+});
