@@ -1,9 +1,9 @@
 import type { KubeObject } from '../clusters/kube/index.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { APP } from './canary/canary-app.ts';
-import { givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
+import { checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
-import { FLAGGER, inOrder } from './canary/flagger-events.ts';
+import { FLAGGER } from './canary/flagger-events.ts';
 
 interface Container { env?: Array<{ name: string; value?: string }> }
 
@@ -43,19 +43,13 @@ export const goodCanary = defineScenario({
       pass: summary.requests > 0 && summary.failures === 0,
       reason: 'a healthy version, shifted step by step between ready pods, should cost users nothing',
     });
-    const order = inOrder(run.events.events, [
+    checkEventOrder(t, "(e) Flagger's events came in the expected order", run, [
       ['new revision', FLAGGER.newRevision],
       ['analysis started', FLAGGER.start],
       ['weight advanced', FLAGGER.advance],
       ['spec copied to primary', FLAGGER.copying],
       ['all traffic to primary', FLAGGER.routingToPrimary],
       ['promotion completed', FLAGGER.promoted],
-    ]);
-    t.check("(e) Flagger's events came in the expected order", {
-      expected: 'new revision → analysis started → weight advanced → spec copied to primary → all traffic to primary → promotion completed',
-      observed: order.ok ? order.seen.join(' → ') : `${order.seen.join(' → ') || 'nothing'}, then no "${order.missing}"`,
-      pass: order.ok,
-      reason: 'the order of a promotion, as scheduler.go emits it',
-    });
+    ], 'the order of a promotion, as scheduler.go emits it');
   },
 });

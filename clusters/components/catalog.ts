@@ -171,7 +171,31 @@ const vegeta: ComponentSpec = {
   },
 };
 
-export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus, flagger, vegeta };
+const actionlint: ComponentSpec = {
+  name: 'actionlint',
+  version: versions.actionlint,
+  binaries: ['actionlint'],
+  release: {
+    baseUrl: 'https://github.com/rhysd/actionlint/releases/download',
+    artifact: (_binary, base) => {
+      const release = versions.actionlint.slice(1);
+      return {
+        url: `${base}/${versions.actionlint}/actionlint_${release}_linux_${goArch}.tar.gz`,
+        checksumUrl: `${base}/${versions.actionlint}/actionlint_${release}_checksums.txt`,
+        checksumEntry: `actionlint_${release}_linux_${goArch}.tar.gz`,
+        archiveMember: 'actionlint',
+      };
+    },
+  },
+  goBuild: {
+    moduleDir: wrapperModule('actionlint'),
+    mainPackage: 'github.com/rhysd/actionlint/cmd/actionlint',
+    output: 'actionlint',
+    ldflags: [`-X github.com/rhysd/actionlint.version=${versions.actionlint}`],
+  },
+};
+
+export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus, flagger, vegeta, actionlint };
 
 /** The component that provides `binary`. */
 export function componentOf(binary: string): ComponentSpec {

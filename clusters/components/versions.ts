@@ -13,6 +13,8 @@ export const versions = {
   flagger: 'v1.44.0',
   /** The load generator. k6 is AGPL-licensed, which this project may not use. */
   vegeta: 'v12.13.0',
+  /** Checks the GitHub workflows in `npm test`. */
+  actionlint: 'v1.7.12',
 } as const;
 
 /** Prometheus 3.x.y is Go module version v0.3xx.y. */

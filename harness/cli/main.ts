@@ -2,6 +2,7 @@ import { ComponentUnavailableError, BuildError } from '../../clusters/components
 import { ProcessError } from '../../clusters/process/index.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { componentsCommand, componentsUsage } from './components-command.ts';
+import { doctorCommand, doctorUsage } from './doctor-command.ts';
 import { installInterruptHandlers, settleInterrupt } from './interrupts.ts';
 import { loadCommand, loadUsage } from './load-command.ts';
 import { logsCommand, logsUsage } from './logs-command.ts';
@@ -15,6 +16,7 @@ commands:
   cluster     start, stop and inspect the embedded cluster
   components  list or install the pinned component binaries
   load        drive the cluster's ingress gateway with vegeta
+  doctor      list the tools each provider needs, and what is missing
   logs        print a pod container's log
 
 ${scenarioUsage}
@@ -25,6 +27,8 @@ ${componentsUsage}
 
 ${loadUsage}
 
+${doctorUsage}
+
 ${logsUsage}
 
 Exit codes: 0 success, 1 a scenario failed, 2 usage or environment error, 130/143 interrupted.`;
@@ -34,6 +38,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   cluster: clusterCommand,
   components: componentsCommand,
   load: loadCommand,
+  doctor: doctorCommand,
   logs: logsCommand,
 };
 

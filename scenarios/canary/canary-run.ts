@@ -3,7 +3,7 @@ import type { KubeObject } from '../../clusters/kube/index.ts';
 import type { RunningLoad, ScenarioContext } from '../../harness/scenario.ts';
 import { APP, canary, configMap, deployment, gateway, hostFor, type Analysis, type AppVersion } from './canary-app.ts';
 import { CanaryObserver } from './canary-observer.ts';
-import { FLAGGER, FlaggerEventSink, type FlaggerEvent } from './flagger-events.ts';
+import { FLAGGER, FlaggerEventSink, inOrder, type FlaggerEvent } from './flagger-events.ts';
 
 const FIELD_MANAGER = 'delivery-testbed-scenario';
 /** Loads outlive no scenario: the longest a canary scenario may keep one running. */
@@ -124,3 +124,14 @@ export const EXPECTED_AFTER_ROLLBACK = { routes: { [`${APP}-primary`]: 100, [`${
 
 /** Seconds Flagger may take beyond its own ticks: a tick's alignment, a poll, a scrape. */
 export const SLACK_SECONDS = 5;
+
+/** Checks that Flagger's events contain `steps` as an ordered subsequence. */
+export function checkEventOrder(t: Context, name: string, run: CanaryRun, steps: ReadonlyArray<[string, RegExp]>, reason: string): void {
+  const order = inOrder(run.events.events, steps);
+  t.check(name, {
+    expected: steps.map(([step]) => step).join(' → '),
+    observed: order.ok ? order.seen.join(' → ') : `${order.seen.join(' → ') || 'nothing'}, then no "${order.missing}"`,
+    pass: order.ok,
+    reason,
+  });
+}

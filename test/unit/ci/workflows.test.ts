@@ -1,0 +1,46 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { execa } from 'execa';
+import { provisionBinaries } from '../../../clusters/components/index.ts';
+import { runCli } from '../../helpers/cli.ts';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('GitHub workflows', () => {
+  let actionlint = '';
+  before(async () => {
+    actionlint = (await provisionBinaries(['actionlint'])).actionlint!.path;
+  });
+
+  it('pass actionlint (pinned, built from the Go module proxy)', async () => {
+    const res = await execa(actionlint, ['-color=false', '.github/workflows/nightly.yml'], { cwd: repo, reject: false });
+    expect(res.exitCode, res.stdout + res.stderr).to.equal(0);
+  });
+
+  it('would fail actionlint if broken', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'testbed-actionlint-'));
+    try {
+      const broken = join(dir, 'broken.yml');
+      await writeFile(broken, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ matrix.nope }}\n');
+      const res = await execa(actionlint, ['-color=false', broken], { reject: false });
+      expect(res.exitCode).to.equal(1);
+      expect(res.stdout).to.include('matrix');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('testbed doctor', () => {
+  it('names each tool with its version, or missing with the exact reason', async () => {
+    const res = await runCli(['doctor']);
+    expect(res.exitCode, res.all).to.equal(0);
+    for (const tool of ['node', 'go', 'kubectl', 'docker client', 'docker engine', 'kind', 'istioctl']) {
+      expect(res.stdout).to.match(new RegExp(`[✓✗] ${tool} +(v?\\d|go\\d|missing: (.+ is not on PATH|\`.+\` exited \\d+: .+))`), tool);
+    }
+    expect(res.stdout).to.match(/✓ node +v20/);
+  });
+});
