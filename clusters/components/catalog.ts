@@ -54,6 +54,20 @@ export interface ComponentSpec {
 const goArch = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
 const wrapperModule = (name: string) => fileURLToPath(new URL(`./go/${name}`, import.meta.url));
 
+/** A GoReleaser release on GitHub: `<name>_<x.y.z>_linux_<arch>.tar.gz` beside `<name>_<x.y.z>_checksums.txt`. */
+function goReleaserRelease(repo: string, name: string, version: string): NonNullable<ComponentSpec['release']> {
+  const archive = `${name}_${version.slice(1)}_linux_${goArch}.tar.gz`;
+  return {
+    baseUrl: `https://github.com/${repo}/releases/download`,
+    artifact: (_binary, base) => ({
+      url: `${base}/${version}/${archive}`,
+      checksumUrl: `${base}/${version}/${name}_${version.slice(1)}_checksums.txt`,
+      checksumEntry: archive,
+      archiveMember: name,
+    }),
+  };
+}
+
 const kubernetes: ComponentSpec = {
   name: 'kubernetes',
   version: versions.kubernetes,
@@ -151,18 +165,7 @@ const vegeta: ComponentSpec = {
   name: 'vegeta',
   version: versions.vegeta,
   binaries: ['vegeta'],
-  release: {
-    baseUrl: 'https://github.com/tsenart/vegeta/releases/download',
-    artifact: (_binary, base) => {
-      const release = versions.vegeta.slice(1);
-      return {
-        url: `${base}/${versions.vegeta}/vegeta_${release}_linux_${goArch}.tar.gz`,
-        checksumUrl: `${base}/${versions.vegeta}/vegeta_${release}_checksums.txt`,
-        checksumEntry: `vegeta_${release}_linux_${goArch}.tar.gz`,
-        archiveMember: 'vegeta',
-      };
-    },
-  },
+  release: goReleaserRelease('tsenart/vegeta', 'vegeta', versions.vegeta),
   goBuild: {
     moduleDir: wrapperModule('vegeta'),
     mainPackage: 'github.com/tsenart/vegeta/v12',
@@ -175,18 +178,7 @@ const actionlint: ComponentSpec = {
   name: 'actionlint',
   version: versions.actionlint,
   binaries: ['actionlint'],
-  release: {
-    baseUrl: 'https://github.com/rhysd/actionlint/releases/download',
-    artifact: (_binary, base) => {
-      const release = versions.actionlint.slice(1);
-      return {
-        url: `${base}/${versions.actionlint}/actionlint_${release}_linux_${goArch}.tar.gz`,
-        checksumUrl: `${base}/${versions.actionlint}/actionlint_${release}_checksums.txt`,
-        checksumEntry: `actionlint_${release}_linux_${goArch}.tar.gz`,
-        archiveMember: 'actionlint',
-      };
-    },
-  },
+  release: goReleaserRelease('rhysd/actionlint', 'actionlint', versions.actionlint),
   goBuild: {
     moduleDir: wrapperModule('actionlint'),
     mainPackage: 'github.com/rhysd/actionlint/cmd/actionlint',
