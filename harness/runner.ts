@@ -3,25 +3,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { AttemptId, EngineEvent, TimelineEntry } from './events.ts';
 import { KubeClient } from '../clusters/kube/index.ts';
+import type { ClusterConnection } from '../clusters/provider.ts';
 import { redactDeep } from './redaction.ts';
 import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
 import type { LoadRequest, RunningLoad, Scenario, ScenarioContext } from './scenario.ts';
 import { LoadMetrics, runLoad } from '../load/index.ts';
 import { MetricsEndpoint } from './metrics-endpoint.ts';
 import { resolveTunables, type TunableSpecs } from './tunables.ts';
-
-/** Where scenarios run: what a provider hands the engine. */
-export interface ClusterConnection {
-  readonly provider: string;
-  readonly kubeconfig: string;
-  readonly versions: Readonly<Record<string, string>>;
-  readonly gatewayUrl: string;
-  readonly prometheusUrl: string;
-  /** Prometheus scrapes the targets listed here (file_sd), such as the harness's load metrics. */
-  readonly scrapeTargetsDir: string;
-  /** Environment for processes the run starts (vegeta), by which the provider can reap them. */
-  readonly processEnv: Readonly<Record<string, string>>;
-}
 
 /** What loads need: the vegeta binary, and where raw results go. */
 export interface LoadTools {
@@ -45,9 +33,10 @@ export interface RunOptions {
 class LoadMetricsTarget {
   readonly metrics = new LoadMetrics();
   private endpoint: Promise<MetricsEndpoint> | undefined;
-  constructor(private readonly scrapeTargetsDir: string) {}
-  ensure(): Promise<MetricsEndpoint> {
-    return (this.endpoint ??= MetricsEndpoint.start(this.metrics.registry, this.scrapeTargetsDir, 'testbed-load'));
+  constructor(private readonly scrapeTargetsDir: string | undefined) {}
+  /** Serves the load metrics where the provider's Prometheus can scrape them; a no-op where it cannot. */
+  async ensure(): Promise<void> {
+    if (this.scrapeTargetsDir) await (this.endpoint ??= MetricsEndpoint.start(this.metrics.registry, this.scrapeTargetsDir, 'testbed-load'));
   }
   async stop(): Promise<void> {
     // An endpoint that never started has cleaned up after itself.

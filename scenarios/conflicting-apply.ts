@@ -86,7 +86,7 @@ function percentile(sorted: readonly number[], p: number): number {
 export const conflictingApply = defineScenario({
   name: 'conflicting-apply',
   summary: 'Server-side apply conflict detection: field managers, managedFields, force, shared ownership, dry run, concurrency',
-  needs: { components: ['kube-apiserver'], addons: [] },
+  needs: { components: ['kubernetes'], addons: [] },
   tunables,
   async run(t) {
     const ns = t.namespace;

@@ -6,6 +6,8 @@ import {
   type ClusterInfo,
   type UpOptions,
 } from '../../clusters/embedded/index.ts';
+import { execaRunner } from '../../clusters/command-runner.ts';
+import { upKindCluster } from '../../clusters/kind/index.ts';
 import { onInterrupt } from './interrupts.ts';
 import { TerminalProgress } from '../../reports/index.ts';
 import { UsageError, parseBinaryOverrides, parseCommandArgs } from './usage-error.ts';
@@ -17,7 +19,9 @@ export const clusterUsage = `usage: testbed cluster <up|down|status> [options]
              --bin NAME=PATH  use this binary (repeatable), e.g. --bin etcd=/usr/local/bin/etcd
   down     stop everything the cluster started and remove its state
   status   report the cluster's state
-  common:  --name NAME (default "default"), --verbose`;
+  common:  --name NAME (default "default"), --verbose
+  --provider kind [--dry-run]   up: a kind cluster with Istio, its Prometheus addon and Flagger
+                                (--dry-run prints the files and commands instead); down: deletes it`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -58,10 +62,15 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       nodes: { type: 'string', default: '1' },
       images: { type: 'string' },
       bin: { type: 'string', multiple: true },
+      provider: { type: 'string', default: 'embedded' },
+      'dry-run': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
   });
-  const { name, nodes, images, bin, verbose } = parsed.values;
+  const { name, nodes, images, bin, verbose, provider } = parsed.values;
+  if (provider === 'kind') return kindCommand(action, name, parsed.values['dry-run'], new TerminalProgress(process.stderr, verbose));
+  if (provider !== 'embedded') throw new UsageError(`unknown provider "${provider}" for cluster; available: embedded, kind`);
+  if (parsed.values['dry-run']) throw new UsageError('--dry-run applies to --provider kind');
   switch (action) {
     case 'up': {
       const nodeCount = Number(nodes);
@@ -117,5 +126,22 @@ export async function clusterCommand(argv: string[]): Promise<number> {
     }
     default:
       throw new UsageError(action ? `unknown cluster action "${action}"` : 'missing cluster action');
+  }
+}
+
+async function kindCommand(action: string | undefined, name: string, dryRun: boolean, progress: TerminalProgress): Promise<number> {
+  const runner = execaRunner(progress);
+  switch (action) {
+    case 'up':
+      out(await upKindCluster(name, { dryRun, runner, progress }));
+      return 0;
+    case 'down': {
+      const res = await runner.run(['kind', 'delete', 'cluster', '--name', name]);
+      if (res.exitCode !== 0) throw new UsageError(`kind delete cluster --name ${name} exited ${res.exitCode}: ${res.stderr.trim()}`);
+      out(`kind cluster "${name}" deleted`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`cluster ${action ?? '(no action)'} is not available for --provider kind; use up or down`);
   }
 }

@@ -1,5 +1,6 @@
 import { ComponentUnavailableError, BuildError } from '../../clusters/components/index.ts';
 import { ProcessError } from '../../clusters/process/index.ts';
+import { ProviderError } from '../../clusters/provider.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { componentsCommand, componentsUsage } from './components-command.ts';
 import { doctorCommand, doctorUsage } from './doctor-command.ts';
@@ -59,7 +60,7 @@ try {
 } catch (err) {
   if (err instanceof UsageError) {
     process.stderr.write(`error: ${err.message}\n\n${usage}\n`);
-  } else if (err instanceof ComponentUnavailableError || err instanceof BuildError || err instanceof ProcessError) {
+  } else if (err instanceof ComponentUnavailableError || err instanceof BuildError || err instanceof ProcessError || err instanceof ProviderError) {
     process.stderr.write(`error: ${err.message}\n`);
   } else {
     process.stderr.write(`error: ${(err as Error).stack ?? err}\n`);

@@ -1,8 +1,10 @@
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { provisionBinaries } from '../../clusters/components/index.ts';
-import { ADDONS, clusterHealth, downCluster, ensureAddons, type ClusterInfo } from '../../clusters/embedded/index.ts';
-import { OWNER_ENV } from '../../clusters/process/index.ts';
+import { describeSource, embeddedProvider } from '../../clusters/embedded/index.ts';
+import { kubeconfigProvider } from '../../clusters/kubeconfig/index.ts';
+import type { Provider } from '../../clusters/provider.ts';
 import { upInterruptibly } from './cluster-command.ts';
 import { FileReporter, RunReportBuilder, TerminalProgress, TerminalReporter, renderJson, renderJunit } from '../../reports/index.ts';
 import { defaultSuite, scenarios } from '../../scenarios/index.ts';
@@ -21,8 +23,12 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --repeat N         run each scenario N times and report the pass rate
   --report-dir DIR   where report.json and junit.xml go (default ./out)
   --keep             keep scenario namespaces, and a cluster this run started
-  --provider NAME    embedded (default)
-  --name CLUSTER     embedded cluster name (default "default")
+  --provider NAME    embedded (default) or kubeconfig (an existing cluster)
+  --name CLUSTER     embedded: cluster name (default "default")
+  --kubeconfig FILE  kubeconfig: the file (default $KUBECONFIG, else ~/.kube/config)
+  --context NAME     kubeconfig: the context (default the file's current one)
+  --prometheus-url U kubeconfig: Prometheus on loopback (kubectl port-forward)
+  --gateway-url U    kubeconfig: the Istio ingress gateway on loopback (kubectl port-forward)
   --verbose          show the commands being run`;
 
 function listScenarios(): string {
@@ -43,12 +49,21 @@ function selectScenarios(names: readonly string[]): Scenario[] {
   });
 }
 
-/** Uses the running embedded cluster, or starts one (and reports that it must be stopped after). */
-async function embeddedCluster(name: string, verbose: boolean): Promise<{ info: ClusterInfo; startedHere: boolean }> {
-  const health = await clusterHealth(name);
-  if (health.state === 'running') return { info: health.info, startedHere: false };
-  const info = await upInterruptibly({ name, progress: new TerminalProgress(process.stderr, verbose) });
-  return { info, startedHere: true };
+/** The provider the command line names; scenarios cannot tell them apart. */
+function providerFrom(values: { provider: string; name: string; kubeconfig?: string | undefined; context?: string | undefined; 'prometheus-url'?: string | undefined; 'gateway-url'?: string | undefined }): Provider {
+  switch (values.provider) {
+    case 'embedded':
+      return embeddedProvider({ name: values.name, up: upInterruptibly });
+    case 'kubeconfig': {
+      const prometheusUrl = values['prometheus-url'];
+      const gatewayUrl = values['gateway-url'];
+      if (!prometheusUrl || !gatewayUrl) throw new UsageError('--provider kubeconfig needs --prometheus-url and --gateway-url (on loopback, e.g. through kubectl port-forward)');
+      const kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
+      return kubeconfigProvider({ kubeconfig, ...(values.context ? { context: values.context } : {}), prometheusUrl, gatewayUrl });
+    }
+    default:
+      throw new UsageError(`unknown provider "${values.provider}"; available: embedded, kubeconfig`);
+  }
 }
 
 export async function scenarioCommand(argv: string[]): Promise<number> {
@@ -64,6 +79,10 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       keep: { type: 'boolean', default: false },
       provider: { type: 'string', default: 'embedded' },
       name: { type: 'string', default: 'default' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      'prometheus-url': { type: 'string' },
+      'gateway-url': { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },
   });
@@ -74,7 +93,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   }
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new UsageError(`--repeat must be a whole number from 1 to 100, got "${values.repeat}"`);
-  if (values.provider !== 'embedded') throw new UsageError(`unknown provider "${values.provider}"; available: embedded`);
+  const provider = providerFrom(values);
   const selected = selectScenarios(positionals);
   let settings: Record<string, string>;
   try {
@@ -90,18 +109,19 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     throw err;
   }
 
-  const { info: cluster, startedHere } = await embeddedCluster(values.name, values.verbose);
-  const stopCluster = async () => {
-    if (startedHere && !values.keep) await downCluster(values.name);
-  };
+  const needs = new Set(selected.flatMap((s) => [...s.needs.components, ...s.needs.addons]));
+  const lacking = [...needs].filter((n) => !provider.capabilities.includes(n));
+  if (lacking.length) throw new UsageError(`provider ${provider.name} cannot supply ${lacking.join(', ')}, which the selected scenarios need`);
+  const progress = new TerminalProgress(process.stderr, values.verbose);
+  const session = await provider.open(needs, progress);
   const namespaces: string[] = [];
   const unregister = onInterrupt(async () => {
     const kc = new KubeConfig();
-    kc.loadFromFile(cluster.kubeconfig);
+    kc.loadFromFile(session.connection.kubeconfig);
     const kube = await KubeClient.fromKubeConfig(kc);
     if (!values.keep) for (const ns of namespaces) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(() => {});
     kube.close();
-    await stopCluster();
+    await session.close({ keep: values.keep });
   });
   const reportDir = resolve(values['report-dir']);
   const builder = new RunReportBuilder();
@@ -115,25 +135,15 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     (message) => process.stderr.write(`warning: ${message}\n`),
   );
   try {
-    const progress = new TerminalProgress(process.stderr, values.verbose);
-    const needs = new Set(selected.flatMap((s) => [...s.needs.components, ...s.needs.addons]));
-    const info = await ensureAddons(values.name, ADDONS.filter((a) => needs.has(a)), progress);
-    const vegeta = needs.has('vegeta') ? (await provisionBinaries(['vegeta'], { progress })).vegeta!.path : undefined;
+    // The load generator runs here, whatever the provider.
+    const vegeta = needs.has('vegeta') ? (await provisionBinaries(['vegeta'], { progress })).vegeta! : undefined;
     const verdicts = await runScenarios({
       scenarios: selected,
       settings,
       repeat,
       keep: values.keep,
-      cluster: {
-        provider: 'embedded',
-        kubeconfig: info.kubeconfig,
-        versions: info.versions,
-        gatewayUrl: info.gatewayUrl,
-        prometheusUrl: info.prometheusUrl,
-        scrapeTargetsDir: info.scrapeTargetsDir,
-        processEnv: { [OWNER_ENV]: info.stateDir },
-      },
-      ...(vegeta ? { load: { vegeta, resultsDir: join(reportDir, 'load') } } : {}),
+      cluster: vegeta ? { ...session.connection, versions: { ...session.connection.versions, vegeta: describeSource(vegeta) } } : session.connection,
+      ...(vegeta ? { load: { vegeta: vegeta.path, resultsDir: join(reportDir, 'load') } } : {}),
       emit: (event) => {
         if (event.type === 'attempt-begin') namespaces.push(event.namespace);
         reporters.emit(event);
@@ -144,6 +154,6 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     return verdicts.includes('error') ? 2 : verdicts.includes('fail') ? 1 : 0;
   } finally {
     unregister();
-    await stopCluster();
+    await session.close({ keep: values.keep });
   }
 }

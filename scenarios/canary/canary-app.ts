@@ -18,7 +18,6 @@ export interface Analysis {
   readonly maxWeight: number;
   /** Flagger's builtin checks: minimum success rate (%) and maximum p99 (ms); none promotes anything. */
   readonly metrics: 'builtin' | 'none';
-  readonly webhookUrl: string;
 }
 
 export const hostFor = (namespace: string) => `${APP}.${namespace}.example.com`;
@@ -71,7 +70,7 @@ export const gateway = (namespace: string): KubeObject => ({
   spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [hostFor(namespace)] }] },
 });
 
-/** A Canary as Flagger's Istio tutorial writes one, with the harness as its event webhook. */
+/** A Canary as Flagger's Istio tutorial writes one. */
 export function canary(namespace: string, a: Analysis): KubeObject {
   const interval = `${a.interval}s`;
   return {
@@ -91,7 +90,6 @@ export function canary(namespace: string, a: Analysis): KubeObject {
           { name: 'request-success-rate', thresholdRange: { min: 99 }, interval: '30s' },
           { name: 'request-duration', thresholdRange: { max: 500 }, interval: '30s' },
         ],
-        webhooks: [{ name: 'harness-events', type: 'event', url: a.webhookUrl }],
       },
     },
   };

@@ -3,14 +3,14 @@ import type { KubeObject } from '../../clusters/kube/index.ts';
 import type { RunningLoad, ScenarioContext } from '../../harness/scenario.ts';
 import { APP, canary, configMap, deployment, gateway, hostFor, type Analysis, type AppVersion } from './canary-app.ts';
 import { CanaryObserver } from './canary-observer.ts';
-import { FLAGGER, FlaggerEventSink, inOrder, type FlaggerEvent } from './flagger-events.ts';
+import { FLAGGER, FlaggerEvents, inOrder, type FlaggerEvent } from './flagger-events.ts';
 
 const FIELD_MANAGER = 'delivery-testbed-scenario';
 /** Loads outlive no scenario: the longest a canary scenario may keep one running. */
 const MAX_LOAD_SECONDS = 600;
 
 export interface CanaryPlan {
-  readonly analysis: Omit<Analysis, 'webhookUrl'>;
+  readonly analysis: Analysis;
   readonly stable: AppVersion;
   readonly config: Record<string, unknown>;
   /** Steady requests/s through the gateway for the whole scenario; 0 for none. */
@@ -19,7 +19,7 @@ export interface CanaryPlan {
 
 export interface CanaryRun {
   readonly host: string;
-  readonly events: FlaggerEventSink;
+  readonly events: FlaggerEvents;
   readonly observer: CanaryObserver;
   readonly load: RunningLoad | undefined;
   readonly loadStartedAt: number;
@@ -49,18 +49,18 @@ export function viaGateway(gatewayUrl: string, host: string, path = '/'): Promis
 
 /**
  * Given: the demo app as a Flagger Canary behind the gateway, initialised (primary serving), with
- * the harness receiving Flagger's events and watching its routes, and steady load running.
+ * the harness watching Flagger's events and routes, and steady load running.
  */
 export async function givenCanary(t: Context, plan: CanaryPlan): Promise<CanaryRun> {
   const host = hostFor(t.namespace);
-  const events = await FlaggerEventSink.start((e) => t.note(`flagger: ${e.message}`, { phase: e.phase, type: e.type }));
-  t.defer(() => events.stop());
+  const events = await FlaggerEvents.start(t.kubeconfig, t.namespace);
+  t.defer(async () => events.stop());
   const observer = new CanaryObserver(t.kube, t.namespace, t.cluster.prometheusUrl, (s, v, l) => t.sample(s, v, l), (phase) => t.sample('canary phase', 0, { phase }));
   await t.step('deploy the app as a Canary, and wait for Flagger to initialise it', async () => {
     await apply(t, configMap(t.namespace, plan.config));
     await apply(t, deployment(t.namespace, plan.stable));
     await apply(t, gateway(t.namespace));
-    await apply(t, canary(t.namespace, { ...plan.analysis, webhookUrl: events.url }));
+    await apply(t, canary(t.namespace, plan.analysis));
     observer.start();
     t.defer(() => observer.stop());
     await t.waitFor('Flagger to initialise the canary', async () => observer.latest?.status.phase === 'Initialized', 120_000);

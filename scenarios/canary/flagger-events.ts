@@ -1,53 +1,40 @@
-import { createServer, type Server } from 'node:http';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
 
-/** What Flagger posts to an event webhook (pkg/controller/webhook.go, CanaryWebhookPayload). */
+/** One event Flagger recorded for the Canary (pkg/controller/events.go: reason Synced). */
 export interface FlaggerEvent {
-  /** When the harness received it, ms since the epoch. */
+  /** When the harness saw it, ms since the epoch (Events carry whole seconds only). */
   readonly at: number;
-  readonly phase: string;
   readonly message: string;
   readonly type: 'Normal' | 'Warning' | string;
 }
 
-interface Payload {
-  name: string;
-  namespace: string;
-  phase: string;
-  metadata?: { eventMessage?: string; eventType?: string };
+interface KubeEvent {
+  message?: string;
+  type?: string;
 }
 
 /**
- * Receives Flagger's events on loopback: every event Flagger records for the Canary reaches its
- * `type: event` webhook, with the phase it moved to.
+ * Flagger's events for the Canaries of a namespace, from a watch on Kubernetes Events: every
+ * event Flagger emits is recorded there, whichever provider runs the cluster (an in-cluster
+ * Flagger cannot reach a webhook on the harness's loopback).
  */
-export class FlaggerEventSink {
+export class FlaggerEvents {
   readonly events: FlaggerEvent[] = [];
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private watch: AbortController | undefined;
 
-  static async start(onEvent: (event: FlaggerEvent) => void): Promise<FlaggerEventSink> {
-    let sink: FlaggerEventSink | undefined;
-    const server = createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (d: string) => (body += d));
-      req.on('end', () => {
-        try {
-          const payload = JSON.parse(body) as Payload;
-          const event = { at: Date.now(), phase: payload.phase, message: payload.metadata?.eventMessage ?? '', type: payload.metadata?.eventType ?? '' };
-          sink?.events.push(event);
-          onEvent(event);
-          res.writeHead(200).end();
-        } catch {
-          res.writeHead(400).end();
-        }
-      });
-    });
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    sink = new FlaggerEventSink(server, `http://127.0.0.1:${port}/flagger-events`);
+  static async start(kubeconfig: string, namespace: string): Promise<FlaggerEvents> {
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    const sink = new FlaggerEvents();
+    sink.watch = await new Watch(kc).watch(
+      `/api/v1/namespaces/${namespace}/events`,
+      { fieldSelector: 'involvedObject.kind=Canary' },
+      (phase: string, e: KubeEvent) => {
+        // A repeated message comes back as MODIFIED with a higher count; its first sighting is what counts.
+        if (phase === 'ADDED') sink.events.push({ at: Date.now(), message: e.message ?? '', type: e.type ?? '' });
+      },
+      () => {},
+    );
     return sink;
   }
 
@@ -59,9 +46,8 @@ export class FlaggerEventSink {
     return this.events.filter((e) => pattern.test(e.message));
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+  stop(): void {
+    this.watch?.abort();
   }
 }
 

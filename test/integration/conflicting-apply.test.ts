@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'junit2json';
+import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import type { RunReport } from '../../reports/index.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -67,5 +68,32 @@ describe('conflicting-apply scenario on the embedded cluster (integration)', fun
     expect(report.scenarios[0]).to.include({ passRate: 1, flaky: false });
     expect(report.scenarios[0]!.attempts).to.have.length(3);
     expect(result.stderr).to.match(/conflicting-apply\s+PASS\s+\S+\s+100% of 3/);
+  });
+
+  describe('on the kubeconfig provider (this cluster standing in for an existing one)', () => {
+    const existing = async (overrides: { prometheusUrl?: string } = {}) => {
+      const info = JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
+      return ['--provider', 'kubeconfig', '--kubeconfig', info.kubeconfig, '--context', `testbed-${name}`, '--prometheus-url', overrides.prometheusUrl ?? info.prometheusUrl, '--gateway-url', info.gatewayUrl];
+    };
+
+    it('passes the same scenario, unchanged, and reports the provider and the server version it found', async () => {
+      const { result, report } = await run([...small, ...(await existing())]);
+      expect(result.exitCode, result.all).to.equal(0);
+      expect(report.provider).to.equal('kubeconfig');
+      expect(report.versions).to.include({ kubernetes: 'v1.36.3' });
+    });
+
+    it('refuses to start when a prerequisite is missing, naming it: Prometheus down, Flagger absent, a context that does not exist', async () => {
+      const noPrometheus = await runCli(['scenario', 'conflicting-apply', ...(await existing({ prometheusUrl: 'http://127.0.0.1:1' }))], env());
+      expect(noPrometheus.exitCode, noPrometheus.all).to.equal(2);
+      expect(noPrometheus.stderr).to.include('Prometheus: http://127.0.0.1:1 does not answer');
+      const noFlagger = await runCli(['scenario', 'no-traffic', ...(await existing())], env());
+      expect(noFlagger.exitCode, noFlagger.all).to.equal(2);
+      expect(noFlagger.stderr).to.match(/Flagger: missing CRDs canaries\.flagger\.app/);
+      const args = await existing();
+      args[args.indexOf('--context') + 1] = 'nowhere';
+      const noContext = await runCli(['scenario', 'conflicting-apply', ...args], env());
+      expect([noContext.exitCode, noContext.stderr]).to.satisfy(([code, err]: [number, string]) => code === 2 && err.includes(`has no context "nowhere"; it has testbed-${name}`));
+    });
   });
 });

@@ -6,6 +6,10 @@ import { expect } from 'chai';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { ClusterPaths, DEMO_IMAGE, serviceEndpoints, type ClusterInfo } from '../../clusters/embedded/index.ts';
 import { findOwnedProcesses } from '../../clusters/process/index.ts';
+import { loadAll } from 'js-yaml';
+import { planKindCluster } from '../../clusters/kind/index.ts';
+import { KubeClient, type KubeObject } from '../../clusters/kube/index.ts';
+import { silentProgress } from '../../clusters/progress.ts';
 import { runCli, waitFor } from '../helpers/cli.ts';
 
 const NS = 'default';
@@ -335,6 +339,30 @@ describe('embedded cluster (integration)', function () {
     expect(read.spec.http[0]!.retries.attempts).to.equal(2);
     for (const plural of ['gateways', 'destinationrules']) {
       await custom.listNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace: NS, plural });
+    }
+  });
+
+  it("accepts the kind provider's generated install manifests in a server-side dry run (CRDs installed first)", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(info.kubeconfig);
+    const kube = await KubeClient.fromKubeConfig(kc);
+    try {
+      const { plan } = await planKindCluster('dry-run', silentProgress);
+      const objects = (loadAll(plan.files['flagger.yaml']!) as KubeObject[]).filter(Boolean);
+      const applied = async (o: KubeObject, dryRun: boolean) => {
+        const res = await kube.apply(o, { fieldManager: 'kind-plan-test', dryRun });
+        return `${o.kind}/${o.metadata.name}: ${res.status}${res.status >= 300 ? ` ${JSON.stringify(res.body).slice(0, 300)}` : ''}`;
+      };
+      // CRDs and the namespace must exist for the rest to be validated; everything else is a dry run.
+      const real = objects.filter((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
+      for (const o of real) expect(await applied(o, false)).to.match(/: 20\d$/);
+      await waitFor(async () => (await kube.request('GET', '/apis/flagger.app/v1beta1/canaries')).status === 200, 30_000, 'the Canary CRD to be served');
+      const rest = objects.filter((o) => !real.includes(o));
+      expect(rest.map((o) => o.kind)).to.include.members(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment']);
+      for (const o of rest) expect(await applied(o, true)).to.match(/: 20\d$/);
+      expect((await kube.request('GET', '/apis/apps/v1/namespaces/istio-system/deployments/flagger')).status).to.equal(404, 'a dry run stores nothing');
+    } finally {
+      kube.close();
     }
   });
 

@@ -276,8 +276,9 @@ describe('mesh data plane (integration)', function () {
     const viaService = () => viaGateway(`http://${address}:80`, 'web');
     await waitFor(async () => (await viaService()).status === 200, 10_000, `Service web on ${address}:80`);
     const direct = await Promise.all(Array.from({ length: 20 }, viaService));
-    expect(new Set(direct.map((r) => r.status))).to.deep.equal(new Set([200]));
-    expect(new Set(direct.map((r) => (JSON.parse(r.body) as { version: string }).version)).size).to.be.above(1, 'no VirtualService: every ready pod of the Service');
+    // web-v3 answers 30% of its requests with 500 on purpose; what matters is that pods answered.
+    expect(direct.map((r) => r.flag)).to.deep.equal(direct.map(() => '-'), 'no failure of the mesh itself');
+    expect(new Set(direct.map((r) => (JSON.parse(r.body) as { version: string }).version))).to.deep.equal(new Set(['v1', 'v2', 'v3']), 'no VirtualService: every ready pod of the Service');
     await apply({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web-mesh', namespace: NS }, spec: { hosts: ['web'], gateways: ['mesh'], http: [{ route: [{ destination: { host: 'web', subset: 'v2' } }] }] } } as KubeObject);
     await waitFor(async () => (await Promise.all(Array.from({ length: 10 }, viaService))).every((r) => (JSON.parse(r.body) as { version: string }).version === 'v2'), 5_000, 'the mesh VirtualService to send all to v2');
     const seen = await waitFor(async () => Number((await promQuery(`sum(istio_requests_total{reporter="source",source_workload="unknown",destination_service_name="web",destination_workload="web-v2"})`))[0]?.value[1] ?? 0), 15_000, 'service-to-service requests in Prometheus');

@@ -8,7 +8,7 @@ import { noDataProblem } from '../../../scenarios/canary/canary-run.ts';
 import { FLAGGER, inOrder, type FlaggerEvent } from '../../../scenarios/canary/flagger-events.ts';
 import { goModuleSource } from '../../../clusters/components/module-source.ts';
 
-const event = (message: string, at = 0): FlaggerEvent => ({ at, phase: 'Progressing', message, type: 'Normal' });
+const event = (message: string, at = 0): FlaggerEvent => ({ at, message, type: 'Normal' });
 
 describe('canary scenario helpers', () => {
   it("finds Flagger's events as an ordered subsequence, naming the first missing one", () => {

@@ -1,0 +1,46 @@
+import type { Provider } from '../provider.ts';
+import { OWNER_ENV } from '../process/index.ts';
+import type { Progress } from '../progress.ts';
+import { ADDONS, ensureAddons } from './addons.ts';
+import type { ClusterInfo } from './cluster-state.ts';
+import { clusterHealth, downCluster } from './embedded-cluster.ts';
+
+export interface EmbeddedProviderOptions {
+  readonly name: string;
+  /** Starts the cluster when none is running; the CLI's version stops it cleanly on Ctrl-C. */
+  readonly up: (options: { readonly name: string; readonly progress: Progress }) => Promise<ClusterInfo>;
+}
+
+/** The embedded cluster: the running one of that name, or one started for this run and stopped after it. */
+export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
+  return {
+    name: 'embedded',
+    capabilities: ['kubernetes', ...ADDONS, 'vegeta'],
+    async open(needs, progress) {
+      const health = await clusterHealth(o.name);
+      const startedHere = health.state !== 'running';
+      const close = async ({ keep }: { readonly keep: boolean }) => {
+        if (startedHere && !keep) await downCluster(o.name);
+      };
+      try {
+        if (startedHere) await o.up({ name: o.name, progress });
+        const info = await ensureAddons(o.name, ADDONS.filter((a) => needs.has(a)), progress);
+        return {
+          connection: {
+            provider: 'embedded',
+            kubeconfig: info.kubeconfig,
+            versions: info.versions,
+            gatewayUrl: info.gatewayUrl,
+            prometheusUrl: info.prometheusUrl,
+            scrapeTargetsDir: info.scrapeTargetsDir,
+            processEnv: { [OWNER_ENV]: info.stateDir },
+          },
+          close,
+        };
+      } catch (err) {
+        await close({ keep: false });
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { kindPlan, DEMO_IMAGE, type KindPlan, type KindPlanOptions, type PlanStep } from './kind-plan.ts';
+export { runPlan, describePlan } from './run-plan.ts';
+export { planKindCluster, upKindCluster } from './kind-cluster.ts';

@@ -1,0 +1,81 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient } from '../kube/index.ts';
+import { ProviderError, type Provider } from '../provider.ts';
+import { checkPrerequisites, type ClusterProbe } from './prerequisites.ts';
+
+export interface KubeconfigProviderOptions {
+  readonly kubeconfig: string;
+  /** A context of that kubeconfig; its current context when absent. */
+  readonly context?: string;
+  readonly prometheusUrl: string;
+  readonly gatewayUrl: string;
+}
+
+function probeFor(kube: KubeClient, prometheusUrl: string): ClusterProbe {
+  return {
+    serverVersion: async () => (await kube.call<{ gitVersion: string }>('GET', '/version')).gitVersion,
+    hasCrd: async (name) => (await kube.request('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`)).status === 200,
+    prometheus: async (query) => {
+      const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return ((await res.json()) as { data: { result: Array<{ metric: Record<string, string> }> } }).data.result.map((r) => r.metric);
+    },
+    answers: (url) =>
+      new Promise((resolve) => {
+        const req = request(url, { timeout: 5000 }, (res) => {
+          res.resume();
+          resolve(true);
+        });
+        req.on('timeout', () => req.destroy());
+        req.on('error', () => resolve(false));
+        req.end();
+      }),
+  };
+}
+
+/**
+ * An existing cluster (EKS, GKE, AKS, a shared staging cluster), with Istio, Prometheus and the
+ * add-ons already installed. It checks them all before any scenario runs, starts and stops
+ * nothing, and the engine deletes only the namespaces it created.
+ */
+export function kubeconfigProvider(o: KubeconfigProviderOptions): Provider {
+  return {
+    name: 'kubeconfig',
+    capabilities: ['kubernetes', 'flagger', 'vegeta'],
+    async open(needs, progress) {
+      const kc = new KubeConfig();
+      kc.loadFromFile(o.kubeconfig);
+      if (o.context) {
+        if (!kc.getContexts().some((c) => c.name === o.context)) {
+          throw new ProviderError(`kubeconfig ${o.kubeconfig} has no context "${o.context}"; it has ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+        }
+        kc.setCurrentContext(o.context);
+      }
+      const task = progress.begin(`check the prerequisites of context ${kc.getCurrentContext()}`);
+      const kube = await KubeClient.fromKubeConfig(kc);
+      let checked;
+      try {
+        checked = await checkPrerequisites(probeFor(kube, o.prometheusUrl), o, needs);
+      } finally {
+        kube.close();
+      }
+      const missing = checked.results.filter((r) => !r.ok);
+      task.end(missing.length ? 'failed' : 'done', checked.results.map((r) => `${r.name}: ${r.detail}`).join('; '));
+      if (missing.length) {
+        throw new ProviderError(`context ${kc.getCurrentContext()} is not ready for these scenarios:\n${missing.map((r) => `  - ${r.name}: ${r.detail}`).join('\n')}`);
+      }
+      // Tools such as kubectl get the one context, whatever the file's current context is.
+      const dir = await mkdtemp(join(tmpdir(), 'testbed-kubeconfig-'));
+      const kubeconfig = join(dir, 'kubeconfig');
+      await writeFile(kubeconfig, kc.exportConfig(), { mode: 0o600 });
+      return {
+        connection: { provider: 'kubeconfig', kubeconfig, versions: checked.versions, gatewayUrl: o.gatewayUrl, prometheusUrl: o.prometheusUrl, processEnv: {} },
+        close: () => rm(dir, { recursive: true, force: true }),
+      };
+    },
+  };
+}

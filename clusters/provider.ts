@@ -1,0 +1,37 @@
+import type { Progress } from './progress.ts';
+
+/** Where scenarios run: all a provider hands the engine, the same whichever provider it is. */
+export interface ClusterConnection {
+  readonly provider: string;
+  /** An admin kubeconfig whose current context is the cluster. */
+  readonly kubeconfig: string;
+  /** Every component's version, shown in reports. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** The ingress gateway, on loopback (a port-forward for a remote cluster); requests carry the Gateway's Host. */
+  readonly gatewayUrl: string;
+  readonly prometheusUrl: string;
+  /** Where Prometheus finds the harness's own metrics (file_sd); absent when it cannot reach them. */
+  readonly scrapeTargetsDir?: string;
+  /** Environment for processes the run starts (vegeta), by which the provider can reap them. */
+  readonly processEnv: Readonly<Record<string, string>>;
+}
+
+export interface ProviderSession {
+  readonly connection: ClusterConnection;
+  /** Ends the run: stops a cluster the provider started (unless kept); never touches one it found. */
+  close(options: { readonly keep: boolean }): Promise<void>;
+}
+
+/** The only thing scenarios depend on; embedded, kind and kubeconfig implement it. */
+export interface Provider {
+  readonly name: string;
+  /** The add-ons and tools this provider can supply; a scenario needing anything else errors before it starts. */
+  readonly capabilities: readonly string[];
+  /** Readies the cluster, with the add-ons in `needs` running, or throws naming what is missing. */
+  open(needs: ReadonlySet<string>, progress: Progress): Promise<ProviderSession>;
+}
+
+/** A prerequisite the provider could not meet: the CLI prints it and exits 2. */
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+}
