@@ -70,6 +70,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
   emit({ type: 'attempt-begin', id, namespace, tunables });
 
   let eventWatch: AbortController | undefined;
+  const seenMessages = new Map<string, string | undefined>();
   const record = (check: Omit<CheckResult, 'at'>) => {
     const full = { ...check, at: now() };
     checks.push(full);
@@ -196,8 +197,10 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
       eventWatch = await new Watch(kc).watch(
         `/api/v1/namespaces/${namespace}/events`,
         {},
-        (phase, event: { reason?: string; message?: string; type?: string; involvedObject?: { kind?: string; name?: string }; lastTimestamp?: string; eventTime?: string }) => {
-          if (phase !== 'ADDED') return;
+        (phase, event: { metadata: { name: string }; reason?: string; message?: string; type?: string; involvedObject?: { kind?: string; name?: string } }) => {
+          // A repeat only bumps the count; an Event that client-go folds similar ones into changes its message.
+          if ((phase !== 'ADDED' && phase !== 'MODIFIED') || seenMessages.get(event.metadata.name) === event.message) return;
+          seenMessages.set(event.metadata.name, event.message);
           timeline({
             kind: 'kube-event',
             message: `${event.involvedObject?.kind}/${event.involvedObject?.name} ${event.reason}: ${event.message}`,

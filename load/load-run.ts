@@ -29,7 +29,6 @@ export interface LoadOptions {
 }
 
 export interface LoadProgress {
-  readonly elapsedSeconds: number;
   readonly stage: number;
   readonly stages: number;
   readonly targetRps: number;
@@ -47,7 +46,6 @@ export interface ThresholdResult {
 export interface LoadSummary {
   readonly name: string;
   readonly target: LoadTarget;
-  readonly stages: ReadonlyArray<{ readonly rps: number; readonly seconds: number }>;
   readonly requests: number;
   /** Requests per second vegeta achieved; below the target when it fell behind. */
   readonly achievedRps: number;
@@ -77,12 +75,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const resultsFiles = stages.map((_, i) => join(options.workDir, `${options.name}.stage-${i + 1}.${live ? 'csv' : 'bin'}`));
   await writeFile(targetsFile, targets);
   const onCommand = options.onCommand ?? (() => {});
-  const started = Date.now();
   let requests = 0;
   let failures = 0;
   let stage = 0;
   const tick = live && setInterval(() => {
-    options.onProgress?.({ elapsedSeconds: (Date.now() - started) / 1000, stage: stage + 1, stages: stages.length, targetRps: stages[Math.min(stage, stages.length - 1)]!.rps, requests, failures });
+    options.onProgress?.({ stage: stage + 1, stages: stages.length, targetRps: stages[Math.min(stage, stages.length - 1)]!.rps, requests, failures });
   }, 1000);
   try {
     for (; stage < stages.length && !options.signal?.aborted; stage++) {
@@ -115,7 +112,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const summary = {
     name: options.name,
     target: options.target,
-    stages,
     requests: report.requests,
     achievedRps: report.rate,
     failures: Object.values(failuresByStatus).reduce((a, b) => a + b, 0),

@@ -9,9 +9,13 @@ export interface FlaggerEvent {
 }
 
 interface KubeEvent {
+  metadata: { name: string };
   message?: string;
   type?: string;
 }
+
+/** client-go's EventAggregator prefixes the messages it folds together. */
+export const uncombined = (message: string) => message.replace(/^\(combined from similar events\): /, '');
 
 /**
  * Flagger's events for the Canaries of a namespace, from a watch on Kubernetes Events: every
@@ -26,12 +30,18 @@ export class FlaggerEvents {
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfig);
     const sink = new FlaggerEvents();
+    // client-go folds a source's 11th and later similar events (same object, type and reason; Flagger's
+    // are all "Synced") into one Event whose message each MODIFIED replaces; a repeat keeps the message.
+    const lastMessage = new Map<string, string>();
     sink.watch = await new Watch(kc).watch(
       `/api/v1/namespaces/${namespace}/events`,
       { fieldSelector: 'involvedObject.kind=Canary' },
       (phase: string, e: KubeEvent) => {
-        // A repeated message comes back as MODIFIED with a higher count; its first sighting is what counts.
-        if (phase === 'ADDED') sink.events.push({ at: Date.now(), message: e.message ?? '', type: e.type ?? '' });
+        const message = uncombined(e.message ?? '');
+        if ((phase === 'ADDED' || phase === 'MODIFIED') && lastMessage.get(e.metadata.name) !== message) {
+          lastMessage.set(e.metadata.name, message);
+          sink.events.push({ at: Date.now(), message, type: e.type ?? '' });
+        }
       },
       () => {},
     );

@@ -41,7 +41,7 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     const bad = report.scenarios[0]!.attempts[0]!;
     const series = new Set(bad.timeline.filter((e) => e.kind === 'sample').map((e) => e.data!.series));
     expect([...series]).to.include.members(['canary weight', 'success rate %', 'p99 ms', 'load rps', 'load errors', 'canary phase']);
-    expect(bad.timeline.some((e) => e.kind === 'kube-event' && e.message.startsWith('Canary/web Synced: Rolling back'))).to.equal(true, "Flagger's events on the timeline");
+    expect(bad.timeline.some((e) => e.kind === 'kube-event' && e.message.startsWith('Canary/web Synced: ') && e.message.includes('Rolling back'))).to.equal(true, "Flagger's events on the timeline");
   });
 
   it('fails bad-canary on the not-promoted check when the Canary has no metrics (it promotes anything)', async () => {

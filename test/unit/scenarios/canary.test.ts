@@ -5,7 +5,7 @@ import { catalog, flaggerManifests, versions } from '../../../clusters/component
 import { silentProgress } from '../../../clusters/progress.ts';
 import { CanaryObserver } from '../../../scenarios/canary/canary-observer.ts';
 import { noDataProblem } from '../../../scenarios/canary/canary-run.ts';
-import { FLAGGER, inOrder, type FlaggerEvent } from '../../../scenarios/canary/flagger-events.ts';
+import { FLAGGER, inOrder, uncombined, type FlaggerEvent } from '../../../scenarios/canary/flagger-events.ts';
 import { goModuleSource } from '../../../clusters/components/module-source.ts';
 
 const event = (message: string, at = 0): FlaggerEvent => ({ at, message, type: 'Normal' });
@@ -17,6 +17,11 @@ describe('canary scenario helpers', () => {
     expect(inOrder(events, rollback)).to.deep.equal({ ok: true, seen: ['new', 'halt', 'rollback', 'failed'] });
     expect(inOrder([...events].reverse(), rollback)).to.deep.include({ ok: false, missing: 'halt' });
     expect(FLAGGER.advance.exec(events[2]!.message)![1]).to.equal('5');
+  });
+
+  it("reads Flagger's messages out of Events that client-go folded together", () => {
+    expect(uncombined('(combined from similar events): Promotion completed! Scaling down web.ns')).to.equal('Promotion completed! Scaling down web.ns');
+    expect(uncombined('Routing all traffic to primary')).to.equal('Routing all traffic to primary');
   });
 
   it('calls a "no values found" halt an environment problem, and nothing else', () => {
