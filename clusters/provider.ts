@@ -1,5 +1,8 @@
 import type { Progress } from './progress.ts';
 
+/** Every namespace the engine creates carries this label (the scenario's name); providers reset by it. */
+export const SCENARIO_LABEL = 'delivery-testbed/scenario';
+
 /** Where scenarios run: all a provider hands the engine, the same whichever provider it is. */
 export interface ClusterConnection {
   readonly provider: string;
@@ -14,6 +17,8 @@ export interface ClusterConnection {
   readonly scrapeTargetsDir?: string;
   /** Environment for processes the run starts (vegeta), by which the provider can reap them. */
   readonly processEnv: Readonly<Record<string, string>>;
+  /** Labels every scenario namespace gets, e.g. Istio's sidecar injection on a cluster with real Envoy. */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 export interface ProviderSession {

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { AttemptId, EngineEvent, TimelineEntry } from './events.ts';
 import { KubeClient } from '../clusters/kube/index.ts';
-import type { ClusterConnection } from '../clusters/provider.ts';
+import { SCENARIO_LABEL, type ClusterConnection } from '../clusters/provider.ts';
 import { redactDeep } from './redaction.ts';
 import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
 import type { LoadRequest, RunningLoad, Scenario, ScenarioContext } from './scenario.ts';
@@ -44,7 +44,6 @@ class LoadMetricsTarget {
   }
 }
 
-export const SCENARIO_LABEL = 'delivery-testbed/scenario';
 
 /** Settings a scenario declares, out of all those given on the command line. */
 function settingsFor(scenario: Scenario, settings: Readonly<Record<string, string>>): Record<string, string> {
@@ -192,7 +191,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     }
     await context.step('create namespace', async () => {
       await kube.call('POST', '/api/v1/namespaces', {
-        body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [SCENARIO_LABEL]: scenario.name } } },
+        body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...options.cluster.namespaceLabels, [SCENARIO_LABEL]: scenario.name } } },
       });
       eventWatch = await new Watch(kc).watch(
         `/api/v1/namespaces/${namespace}/events`,

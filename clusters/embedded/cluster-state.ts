@@ -1,11 +1,10 @@
 import { mkdir, readFile, rm, writeFile, readdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { stateRoot } from '../state-root.ts';
 
-/** `${TESTBED_STATE_DIR:-${XDG_STATE_HOME:-~/.local/state}/delivery-testbed}/clusters`. */
+/** `<state root>/clusters`. */
 export function clustersRoot(): string {
-  const base = process.env.TESTBED_STATE_DIR || join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'delivery-testbed');
-  return join(base, 'clusters');
+  return join(stateRoot(), 'clusters');
 }
 
 /** Where one embedded cluster keeps its certificates, data, logs and pods. */

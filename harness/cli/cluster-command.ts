@@ -7,7 +7,7 @@ import {
   type UpOptions,
 } from '../../clusters/embedded/index.ts';
 import { execaRunner } from '../../clusters/command-runner.ts';
-import { upKindCluster } from '../../clusters/kind/index.ts';
+import { deleteKindCluster, upKindCluster } from '../../clusters/kind/index.ts';
 import { onInterrupt } from './interrupts.ts';
 import { TerminalProgress } from '../../reports/index.ts';
 import { UsageError, parseBinaryOverrides, parseCommandArgs } from './usage-error.ts';
@@ -135,12 +135,10 @@ async function kindCommand(action: string | undefined, name: string, dryRun: boo
     case 'up':
       out(await upKindCluster(name, { dryRun, runner, progress }));
       return 0;
-    case 'down': {
-      const res = await runner.run(['kind', 'delete', 'cluster', '--name', name]);
-      if (res.exitCode !== 0) throw new UsageError(`kind delete cluster --name ${name} exited ${res.exitCode}: ${res.stderr.trim()}`);
+    case 'down':
+      await deleteKindCluster(name, runner);
       out(`kind cluster "${name}" deleted`);
       return 0;
-    }
     default:
       throw new UsageError(`cluster ${action ?? '(no action)'} is not available for --provider kind; use up or down`);
   }

@@ -4,6 +4,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { provisionBinaries } from '../../clusters/components/index.ts';
 import { describeSource, embeddedProvider } from '../../clusters/embedded/index.ts';
 import { kubeconfigProvider } from '../../clusters/kubeconfig/index.ts';
+import { kindProvider } from '../../clusters/kind/index.ts';
+import { execaRunner } from '../../clusters/command-runner.ts';
 import type { Provider } from '../../clusters/provider.ts';
 import { upInterruptibly } from './cluster-command.ts';
 import { FileReporter, RunReportBuilder, TerminalProgress, TerminalReporter, renderJson, renderJunit } from '../../reports/index.ts';
@@ -23,8 +25,9 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --repeat N         run each scenario N times and report the pass rate
   --report-dir DIR   where report.json and junit.xml go (default ./out)
   --keep             keep scenario namespaces, and a cluster this run started
-  --provider NAME    embedded (default) or kubeconfig (an existing cluster)
-  --name CLUSTER     embedded: cluster name (default "default")
+  --provider NAME    embedded (default), kind (needs Docker, kind, kubectl, istioctl), or kubeconfig (an existing cluster)
+  --name CLUSTER     embedded and kind: cluster name (default "default")
+  --reuse            kind: run on the cluster a previous run kept (reset by deleting its scenario namespaces), and keep it
   --kubeconfig FILE  kubeconfig: the file (default $KUBECONFIG, else ~/.kube/config)
   --context NAME     kubeconfig: the context (default the file's current one)
   --prometheus-url U kubeconfig: Prometheus on loopback (kubectl port-forward)
@@ -50,10 +53,13 @@ function selectScenarios(names: readonly string[]): Scenario[] {
 }
 
 /** The provider the command line names; scenarios cannot tell them apart. */
-function providerFrom(values: { provider: string; name: string; kubeconfig?: string | undefined; context?: string | undefined; 'prometheus-url'?: string | undefined; 'gateway-url'?: string | undefined }): Provider {
+function providerFrom(values: { provider: string; name: string; reuse: boolean; verbose: boolean; kubeconfig?: string | undefined; context?: string | undefined; 'prometheus-url'?: string | undefined; 'gateway-url'?: string | undefined }): Provider {
+  if (values.reuse && values.provider !== 'kind') throw new UsageError('--reuse applies to --provider kind');
   switch (values.provider) {
     case 'embedded':
       return embeddedProvider({ name: values.name, up: upInterruptibly });
+    case 'kind':
+      return kindProvider({ name: values.name, reuse: values.reuse, runner: execaRunner(new TerminalProgress(process.stderr, values.verbose)) });
     case 'kubeconfig': {
       const prometheusUrl = values['prometheus-url'];
       const gatewayUrl = values['gateway-url'];
@@ -62,7 +68,7 @@ function providerFrom(values: { provider: string; name: string; kubeconfig?: str
       return kubeconfigProvider({ kubeconfig, ...(values.context ? { context: values.context } : {}), prometheusUrl, gatewayUrl });
     }
     default:
-      throw new UsageError(`unknown provider "${values.provider}"; available: embedded, kubeconfig`);
+      throw new UsageError(`unknown provider "${values.provider}"; available: embedded, kind, kubeconfig`);
   }
 }
 
@@ -79,6 +85,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       keep: { type: 'boolean', default: false },
       provider: { type: 'string', default: 'embedded' },
       name: { type: 'string', default: 'default' },
+      reuse: { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       'prometheus-url': { type: 'string' },

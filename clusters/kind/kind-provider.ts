@@ -1,0 +1,71 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CommandRunner } from '../command-runner.ts';
+import { versions } from '../components/index.ts';
+import { ProviderError, SCENARIO_LABEL, type Provider } from '../provider.ts';
+import { stateRoot } from '../state-root.ts';
+import { createKindCluster, deleteKindCluster, kindRecordFile, type KindPorts } from './kind-cluster.ts';
+
+export interface KindProviderOptions {
+  readonly name: string;
+  /** Run on the cluster a previous run kept, reset by deleting its scenario namespaces; keep it after. */
+  readonly reuse: boolean;
+  readonly runner: CommandRunner;
+}
+
+
+/**
+ * A kind cluster with real Istio (Envoy sidecars, injected in every scenario namespace), Istio's
+ * Prometheus and Flagger in-cluster: made for the run by {@link planKindCluster}'s plan and
+ * deleted after it, or reused.
+ */
+export function kindProvider(o: KindProviderOptions): Provider {
+  const kubectl = (...args: string[]) => ['kubectl', '--context', `kind-${o.name}`, ...args];
+  const run = async (argv: readonly string[], what: string) => {
+    const res = await o.runner.run(argv);
+    if (res.exitCode !== 0) {
+      const hint = res.exitCode === 127 ? `\n${argv[0]} is not installed; \`npm run testbed -- doctor\` lists what the kind provider needs` : '';
+      throw new ProviderError(`${what}: \`${argv.join(' ')}\` exited ${res.exitCode}: ${(res.stderr || res.stdout).trim()}${hint}`);
+    }
+    return res.stdout;
+  };
+  return {
+    name: 'kind',
+    capabilities: ['kubernetes', 'flagger', 'vegeta'],
+    async open(_needs, progress) {
+      const existing = (await run(['kind', 'get', 'clusters'], 'list kind clusters')).split('\n').map((l) => l.trim());
+      let ports: KindPorts;
+      let created = false;
+      if (existing.includes(o.name)) {
+        if (!o.reuse) throw new ProviderError(`kind cluster "${o.name}" already exists; pass --reuse to run on it, or delete it with \`npm run cluster -- down --provider kind --name ${o.name}\``);
+        ports = await readFile(kindRecordFile(o.name), 'utf8').then((t) => JSON.parse(t) as KindPorts, () => {
+          throw new ProviderError(`kind cluster "${o.name}" was not made by this harness (no ${kindRecordFile(o.name)}); delete it or pick another --name`);
+        });
+        const reset = progress.begin('reset: delete the namespaces earlier scenarios left');
+        await run(kubectl('delete', 'namespace', '-l', SCENARIO_LABEL, '--wait=true', '--timeout=120s'), 'delete earlier scenario namespaces');
+        reset.end('done');
+      } else {
+        ports = await createKindCluster(o.name, o.runner, progress);
+        created = true;
+      }
+      const kubeconfig = join(stateRoot(), 'kind', `${o.name}.kubeconfig`);
+      await writeFile(kubeconfig, await run(['kind', 'get', 'kubeconfig', '--name', o.name], 'read the kind kubeconfig'), { mode: 0o600 });
+      return {
+        connection: {
+          provider: 'kind',
+          kubeconfig,
+          versions: { kubernetes: versions.kubernetes, istio: versions.istio, flagger: versions.flagger },
+          gatewayUrl: `http://127.0.0.1:${ports.gatewayPort}`,
+          prometheusUrl: `http://127.0.0.1:${ports.prometheusPort}`,
+          processEnv: {},
+          namespaceLabels: { 'istio-injection': 'enabled' },
+        },
+        async close({ keep }) {
+          if (keep || o.reuse || !created) return;
+          await deleteKindCluster(o.name, o.runner);
+          await rm(kubeconfig, { force: true });
+        },
+      };
+    },
+  };
+}
