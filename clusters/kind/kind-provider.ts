@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandRunner } from '../command-runner.ts';
+import type { Progress } from '../progress.ts';
 import { versions } from '../components/index.ts';
 import { ProviderError, SCENARIO_LABEL, type Provider } from '../provider.ts';
 import { stateRoot } from '../state-root.ts';
@@ -11,6 +12,30 @@ export interface KindProviderOptions {
   /** Run on the cluster a previous run kept, reset by deleting its scenario namespaces; keep it after. */
   readonly reuse: boolean;
   readonly runner: CommandRunner;
+  /** Whether Prometheus has scraped istiod and an Envoy yet; by default asks Prometheus itself. */
+  readonly meshScraped?: (prometheusUrl: string) => Promise<boolean>;
+}
+
+/** istiod's build info and an Envoy's uptime: both only there once Prometheus scraped the mesh. */
+const MESH_SCRAPED = 'count(istio_build) > 0 and count(envoy_server_uptime) > 0';
+const MESH_SCRAPE_TIMEOUT_MS = 180_000;
+
+async function waitForMeshScrape(prometheusUrl: string, meshScraped: (url: string) => Promise<boolean>, progress: Progress): Promise<void> {
+  const task = progress.begin('wait for Prometheus to have scraped the mesh');
+  const deadline = Date.now() + MESH_SCRAPE_TIMEOUT_MS;
+  while (!(await meshScraped(prometheusUrl).catch(() => false))) {
+    if (Date.now() > deadline) {
+      task.end('failed');
+      throw new ProviderError(`Prometheus at ${prometheusUrl} has not scraped the mesh within ${MESH_SCRAPE_TIMEOUT_MS / 1000} s (query: ${MESH_SCRAPED})`);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  task.end('done');
+}
+
+async function askPrometheus(prometheusUrl: string): Promise<boolean> {
+  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(MESH_SCRAPED)}`, { signal: AbortSignal.timeout(5000) });
+  return res.ok && ((await res.json()) as { data: { result: unknown[] } }).data.result.length > 0;
 }
 
 
@@ -48,15 +73,23 @@ export function kindProvider(o: KindProviderOptions): Provider {
         ports = await createKindCluster(o.name, o.runner, progress);
         created = true;
       }
+      const prometheusUrl = `http://127.0.0.1:${ports.prometheusPort}`;
       const kubeconfig = join(stateRoot(), 'kind', `${o.name}.kubeconfig`);
-      await writeFile(kubeconfig, await run(['kind', 'get', 'kubeconfig', '--name', o.name], 'read the kind kubeconfig'), { mode: 0o600 });
+      try {
+        await waitForMeshScrape(prometheusUrl, o.meshScraped ?? askPrometheus, progress);
+        await writeFile(kubeconfig, await run(['kind', 'get', 'kubeconfig', '--name', o.name], 'read the kind kubeconfig'), { mode: 0o600 });
+      } catch (err) {
+        // A cluster made for this run goes with it.
+        if (created && !o.reuse) await deleteKindCluster(o.name, o.runner).catch(() => {});
+        throw err;
+      }
       return {
         connection: {
           provider: 'kind',
           kubeconfig,
           versions: { kubernetes: versions.kubernetes, istio: versions.istio, flagger: versions.flagger },
           gatewayUrl: `http://127.0.0.1:${ports.gatewayPort}`,
-          prometheusUrl: `http://127.0.0.1:${ports.prometheusPort}`,
+          prometheusUrl,
           processEnv: {},
           namespaceLabels: { 'istio-injection': 'enabled' },
         },

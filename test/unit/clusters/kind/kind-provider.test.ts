@@ -22,6 +22,10 @@ function fakeKind(existing: string[]) {
   return { runner, ran };
 }
 
+/** Prometheus says the mesh is scraped on the second poll. */
+let polls = 0;
+const meshScraped = async () => ++polls > 1;
+
 describe('kind provider', () => {
   let state = '';
   const saved = process.env.TESTBED_STATE_DIR;
@@ -37,10 +41,11 @@ describe('kind provider', () => {
 
   it('makes a cluster for the run, hands scenarios loopback URLs and sidecar injection, and deletes it after', async () => {
     const { runner, ran } = fakeKind([]);
-    const session = await kindProvider({ name: 'tb', reuse: false, runner }).open(new Set(['flagger']), silentProgress);
+    const session = await kindProvider({ name: 'tb', reuse: false, runner, meshScraped }).open(new Set(['flagger']), silentProgress);
     expect(ran[0]).to.equal('kind get clusters');
     expect(ran[1]).to.match(/^kind create cluster --name tb --config /);
     expect(ran.at(-1)).to.equal('kind get kubeconfig --name tb');
+    expect(polls).to.be.above(1, 'waited for Prometheus to have scraped the mesh');
     const c = session.connection;
     expect(c.provider).to.equal('kind');
     expect(c.gatewayUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -53,7 +58,7 @@ describe('kind provider', () => {
 
   it('refuses a cluster of the same name unless told to reuse it', async () => {
     const { runner } = fakeKind(['tb']);
-    const err = await kindProvider({ name: 'tb', reuse: false, runner }).open(new Set(), silentProgress).then(() => undefined, (e: Error) => e);
+    const err = await kindProvider({ name: 'tb', reuse: false, runner, meshScraped }).open(new Set(), silentProgress).then(() => undefined, (e: Error) => e);
     expect(err).to.be.instanceOf(ProviderError);
     expect(err!.message).to.include('kind cluster "tb" already exists; pass --reuse');
   });
@@ -62,7 +67,7 @@ describe('kind provider', () => {
     await mkdir(join(state, 'kind'), { recursive: true });
     await writeFile(join(state, 'kind', 'tb.json'), JSON.stringify({ gatewayPort: 41080, prometheusPort: 41090 }));
     const { runner, ran } = fakeKind(['tb']);
-    const session = await kindProvider({ name: 'tb', reuse: true, runner }).open(new Set(), silentProgress);
+    const session = await kindProvider({ name: 'tb', reuse: true, runner, meshScraped }).open(new Set(), silentProgress);
     expect(ran).to.deep.equal([
       'kind get clusters',
       'kubectl --context kind-tb delete namespace -l delivery-testbed/scenario --wait=true --timeout=120s',
@@ -75,7 +80,7 @@ describe('kind provider', () => {
 
   it('will not reuse a kind cluster this harness did not make', async () => {
     const { runner } = fakeKind(['tb']);
-    const err = await kindProvider({ name: 'tb', reuse: true, runner }).open(new Set(), silentProgress).then(() => undefined, (e: Error) => e);
+    const err = await kindProvider({ name: 'tb', reuse: true, runner, meshScraped }).open(new Set(), silentProgress).then(() => undefined, (e: Error) => e);
     expect(err!.message).to.include('was not made by this harness');
   });
 });
