@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Registry } from 'prom-client';
+import { registerScrapeTarget } from '../clusters/embedded/index.ts';
 
 /** Prometheus batches discovery updates (every 5 s) before a new target's first scrape. */
 const SCRAPE_WAIT_MS = 15_000;
@@ -16,7 +15,7 @@ export class MetricsEndpoint {
 
   private constructor(
     private readonly server: Server,
-    private readonly targetFile: string,
+    private readonly target: { readonly file: string; withdraw(): Promise<void> },
   ) {}
 
   static async start(registry: Registry, scrapeTargetsDir: string, job: string): Promise<MetricsEndpoint> {
@@ -36,11 +35,8 @@ export class MetricsEndpoint {
     });
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    const targetFile = join(scrapeTargetsDir, `${job}-${process.pid}.json`);
-    // Written whole and renamed in: Prometheus reads the file as soon as it appears.
-    await writeFile(`${targetFile}.tmp`, JSON.stringify([{ targets: [`127.0.0.1:${port}`], labels: { job } }]));
-    await rename(`${targetFile}.tmp`, targetFile);
-    const started = new MetricsEndpoint(server, targetFile);
+    const target = await registerScrapeTarget(scrapeTargetsDir, `${job}-${process.pid}`, job, `127.0.0.1:${port}`);
+    const started = new MetricsEndpoint(server, target);
     endpoint = started;
     await started.nextScrape('the first scrape').catch(async (err: Error) => {
       await started.stop({ finalScrape: false });
@@ -62,7 +58,7 @@ export class MetricsEndpoint {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
-        reject(new Error(`Prometheus did not scrape the harness's metrics (${this.targetFile}) within ${SCRAPE_WAIT_MS / 1000} s, waiting for ${what}`));
+        reject(new Error(`Prometheus did not scrape the harness's metrics (listed in ${this.target.file}) within ${SCRAPE_WAIT_MS / 1000} s, waiting for ${what}`));
       }, SCRAPE_WAIT_MS);
       this.waiters.add(wake);
     });
@@ -73,7 +69,7 @@ export class MetricsEndpoint {
     try {
       if (finalScrape) await this.nextScrape('the final scrape');
     } finally {
-      await rm(this.targetFile, { force: true });
+      await this.target.withdraw();
       this.server.closeAllConnections();
       await new Promise((resolve) => this.server.close(resolve));
     }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { AttemptId, EngineEvent, TimelineEntry } from './events.ts';
-import { KubeClient } from '../clusters/kube/index.ts';
+import { KubeClient, watchEvents } from '../clusters/kube/index.ts';
 import { SCENARIO_LABEL, type ClusterConnection } from '../clusters/provider.ts';
 import { redactDeep } from './redaction.ts';
 import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
@@ -69,7 +69,6 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
   emit({ type: 'attempt-begin', id, namespace, tunables });
 
   let eventWatch: AbortController | undefined;
-  const seenMessages = new Map<string, string | undefined>();
   const record = (check: Omit<CheckResult, 'at'>) => {
     const full = { ...check, at: now() };
     checks.push(full);
@@ -193,20 +192,12 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
       await kube.call('POST', '/api/v1/namespaces', {
         body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...options.cluster.namespaceLabels, [SCENARIO_LABEL]: scenario.name } } },
       });
-      eventWatch = await new Watch(kc).watch(
-        `/api/v1/namespaces/${namespace}/events`,
-        {},
-        (phase, event: { metadata: { name: string }; reason?: string; message?: string; type?: string; involvedObject?: { kind?: string; name?: string } }) => {
-          // A repeat only bumps the count; an Event that client-go folds similar ones into changes its message.
-          if ((phase !== 'ADDED' && phase !== 'MODIFIED') || seenMessages.get(event.metadata.name) === event.message) return;
-          seenMessages.set(event.metadata.name, event.message);
-          timeline({
-            kind: 'kube-event',
-            message: `${event.involvedObject?.kind}/${event.involvedObject?.name} ${event.reason}: ${event.message}`,
-            data: { type: event.type, reason: event.reason },
-          });
-        },
-        () => {},
+      eventWatch = await watchEvents(kc, namespace, (event) =>
+        timeline({
+          kind: 'kube-event',
+          message: `${event.involvedObject?.kind}/${event.involvedObject?.name} ${event.reason}: ${event.message}`,
+          data: { type: event.type, reason: event.reason },
+        }),
       );
     });
     currentStep = '(scenario body)';

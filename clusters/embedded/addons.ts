@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flaggerManifests, provisionBinaries } from '../components/index.ts';
 import { KubeClient } from '../kube/index.ts';
@@ -9,6 +9,7 @@ import { ClusterPaths, readClusterInfo, writeClusterInfo, type ClusterInfo } fro
 import { adminClient, describeSource } from './embedded-cluster.ts';
 import { Flagger } from './flagger.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
+import { registerScrapeTarget } from './scrape-targets.ts';
 
 /** Controllers a scenario may need, started on demand and then kept with the cluster until `down`. */
 export const ADDONS = ['flagger'] as const;
@@ -47,9 +48,7 @@ async function startFlagger(info: ClusterInfo, paths: ClusterPaths, progress: Pr
       await flagger.stop();
       throw err;
     }
-    const target = join(info.scrapeTargetsDir, 'flagger.json');
-    await writeFile(`${target}.tmp`, JSON.stringify([{ targets: [flagger.metricsAddress], labels: { job: 'flagger' } }]));
-    await rename(`${target}.tmp`, target);
+    await registerScrapeTarget(info.scrapeTargetsDir, 'flagger', 'flagger', flagger.metricsAddress);
     return {
       ...info,
       versions: { ...info.versions, flagger: describeSource(binary!) },

@@ -14,3 +14,4 @@ export { ensureAddons, ADDONS, type Addon } from './addons.ts';
 export { embeddedProvider, type EmbeddedProviderOptions } from './embedded-provider.ts';
 export { DEMO_IMAGE } from './node-agent/index.ts';
 export { serviceEndpoints, type ServiceEndpoint } from './endpoints/index.ts';
+export { registerScrapeTarget } from './scrape-targets.ts';

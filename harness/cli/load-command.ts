@@ -1,9 +1,8 @@
-import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { provisionBinaries } from '../../clusters/components/index.ts';
 import { clusterHealth, type ClusterInfo } from '../../clusters/embedded/index.ts';
 import { OWNER_ENV } from '../../clusters/process/index.ts';
-import { LoadInputError, LoadMetrics, checkLoopback, stagesOf, parseDuration, runLoad, type LoadProfile, type LoadSummary, type LoadTarget } from '../../load/index.ts';
+import { LoadInputError, LoadMetrics, checkLoopback, getWithHost, stagesOf, parseDuration, runLoad, type LoadProfile, type LoadSummary, type LoadTarget } from '../../load/index.ts';
 import { TerminalProgress } from '../../reports/index.ts';
 import { MetricsEndpoint } from '../metrics-endpoint.ts';
 import { onInterrupt } from './interrupts.ts';
@@ -32,19 +31,6 @@ function number(flag: string, text: string | undefined): number | undefined {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} expects a number, got "${text}"`);
   return n;
-}
-
-/** One request before the load, so a missing route is one clear error rather than thousands of 404s. */
-function preflight(target: LoadTarget): Promise<{ status: number; flags: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const req = request(target.url, { headers: target.host ? { host: target.host } : {}, timeout: 5000 }, (res) => {
-      res.resume();
-      resolvePromise({ status: res.statusCode ?? 0, flags: String(res.headers['x-testbed-response-flags'] ?? '') });
-    });
-    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 export function formatSummary(s: LoadSummary): string {
@@ -114,7 +100,8 @@ export async function loadCommand(argv: string[]): Promise<number> {
   const progress = new TerminalProgress(process.stderr, values.verbose);
   const { vegeta } = await provisionBinaries(['vegeta'], { progress });
   try {
-    const first = await preflight(target);
+    // One request first, so a missing route is one clear error rather than thousands of 404s.
+    const first = await getWithHost(target.url, target.host);
     if (first.status === 404 && first.flags === 'NR') {
       process.stderr.write(`error: the gateway has no route for Host ${target.host}; deploy one first, e.g. \`kubectl apply -f demo-app/kubernetes.yaml\`\n`);
       return 2;

@@ -1,6 +1,6 @@
-import { request } from 'node:http';
 import type { KubeObject } from '../../clusters/kube/index.ts';
 import type { RunningLoad, ScenarioContext } from '../../harness/scenario.ts';
+import { getWithHost } from '../../load/index.ts';
 import { APP, canary, configMap, deployment, gateway, hostFor, type Analysis, type AppVersion } from './canary-app.ts';
 import { CanaryObserver } from './canary-observer.ts';
 import { FLAGGER, FlaggerEvents, inOrder, type FlaggerEvent } from './flagger-events.ts';
@@ -33,19 +33,7 @@ export async function apply(t: Context, object: KubeObject): Promise<void> {
 }
 
 /** One GET through the gateway: the status and body a user would see. */
-export function viaGateway(gatewayUrl: string, host: string, path = '/'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${gatewayUrl}${path}`, { headers: { host }, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
-    req.on('error', reject);
-    req.end();
-  });
-}
+export const viaGateway = (gatewayUrl: string, host: string, path = '/') => getWithHost(`${gatewayUrl}${path}`, host);
 
 /**
  * Given: the demo app as a Flagger Canary behind the gateway, initialised (primary serving), with

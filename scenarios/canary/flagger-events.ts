@@ -1,4 +1,5 @@
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import { watchEvents } from '../../clusters/kube/index.ts';
 
 /** One event Flagger recorded for the Canary (pkg/controller/events.go: reason Synced). */
 export interface FlaggerEvent {
@@ -6,12 +7,6 @@ export interface FlaggerEvent {
   readonly at: number;
   readonly message: string;
   readonly type: 'Normal' | 'Warning' | string;
-}
-
-interface KubeEvent {
-  metadata: { name: string };
-  message?: string;
-  type?: string;
 }
 
 /** client-go's EventAggregator prefixes the messages it folds together. */
@@ -30,20 +25,11 @@ export class FlaggerEvents {
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfig);
     const sink = new FlaggerEvents();
-    // client-go folds a source's 11th and later similar events (same object, type and reason; Flagger's
-    // are all "Synced") into one Event whose message each MODIFIED replaces; a repeat keeps the message.
-    const lastMessage = new Map<string, string>();
-    sink.watch = await new Watch(kc).watch(
-      `/api/v1/namespaces/${namespace}/events`,
-      { fieldSelector: 'involvedObject.kind=Canary' },
-      (phase: string, e: KubeEvent) => {
-        const message = uncombined(e.message ?? '');
-        if ((phase === 'ADDED' || phase === 'MODIFIED') && lastMessage.get(e.metadata.name) !== message) {
-          lastMessage.set(e.metadata.name, message);
-          sink.events.push({ at: Date.now(), message, type: e.type ?? '' });
-        }
-      },
-      () => {},
+    sink.watch = await watchEvents(
+      kc,
+      namespace,
+      (e) => sink.events.push({ at: Date.now(), message: uncombined(e.message ?? ''), type: e.type ?? '' }),
+      'involvedObject.kind=Canary',
     );
     return sink;
   }
