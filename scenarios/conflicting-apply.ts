@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { defineScenario, type ScenarioContext } from '../harness/scenario.ts';
 import { fieldConflicts, isStatus, managedFieldPaths, ownersOf, type KubeClient, type KubeObject, type KubeResponse, type KubeStatus } from '../clusters/kube/index.ts';
+import { toolCommand } from '../clusters/components/index.ts';
 import type { TunableValues } from '../harness/tunables.ts';
 import { SCENARIO_GROUP, grantScenarioUsers, scenarioUser, waitUntilAllowed } from './scenario-users.ts';
 
@@ -367,7 +368,7 @@ async function checkKubectl(t: Context) {
 }
 
 async function kubectlVersion(): Promise<string | undefined> {
-  const res = await execa('kubectl', ['version', '--client', '-o', 'json'], { reject: false });
+  const res = await execa(await toolCommand('kubectl'), ['version', '--client', '-o', 'json'], { reject: false });
   if (res.exitCode !== 0) return undefined;
   return (JSON.parse(res.stdout) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? 'unknown';
 }
@@ -378,7 +379,7 @@ async function runKubectl(t: Context, args: string[], manifest: KubeObject, user
   try {
     const file = join(dir, 'manifest.yaml');
     await writeFile(file, stringify(manifest));
-    const res = await execa('kubectl', [...args.map((a) => (a === '-' ? file : a)), `--as=${scenarioUser(user)}`, `--as-group=${SCENARIO_GROUP}`], {
+    const res = await execa(await toolCommand('kubectl'), [...args.map((a) => (a === '-' ? file : a)), `--as=${scenarioUser(user)}`, `--as-group=${SCENARIO_GROUP}`], {
       env: { KUBECONFIG: t.kubeconfig },
       reject: false,
       all: true,

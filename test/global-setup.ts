@@ -1,4 +1,4 @@
-import { allBinaries, provisionBinaries } from '../clusters/components/index.ts';
+import { binariesIn, provisionBinaries } from '../clusters/components/index.ts';
 import { TerminalProgress } from '../reports/index.ts';
 
 /**
@@ -6,5 +6,5 @@ import { TerminalProgress } from '../reports/index.ts';
  * (minutes), which no test's timeout should absorb. A cache hit makes this instant.
  */
 export async function mochaGlobalSetup(): Promise<void> {
-  await provisionBinaries(allBinaries(), { progress: new TerminalProgress(process.stderr) });
+  await provisionBinaries(binariesIn('core'), { progress: new TerminalProgress(process.stderr) });
 }

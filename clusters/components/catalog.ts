@@ -37,9 +37,19 @@ export interface SourcePatch {
   readonly reason: string;
 }
 
+/** Why no Go build can give a component at its pinned version. */
+export interface NoGoBuild {
+  readonly unavailable: string;
+}
+
 export interface ComponentSpec {
   readonly name: ComponentName;
   readonly version: string;
+  /**
+   * `core`: what the embedded cluster and `npm test` run, provisioned on demand.
+   * `provider-tool`: a command the kind provider runs, installed when asked (`testbed doctor --install`).
+   */
+  readonly scope: 'core' | 'provider-tool';
   /** Binaries this component provides. A Go build may provide them as links to one multi-call binary. */
   readonly binaries: readonly string[];
   /** Official release binaries; absent when upstream publishes only container images. */
@@ -48,7 +58,13 @@ export interface ComponentSpec {
     readonly baseUrl: string;
     artifact(binary: string, baseUrl: string): ReleaseArtifact;
   };
-  readonly goBuild: GoBuildRecipe;
+  readonly goBuild: GoBuildRecipe | NoGoBuild;
+}
+
+/** The recipe that builds `spec` from the Go module proxy; throws why when none can. */
+export function goRecipe(spec: ComponentSpec): GoBuildRecipe {
+  if ('unavailable' in spec.goBuild) throw new Error(`no Go build of ${spec.name} ${spec.version}: ${spec.goBuild.unavailable}`);
+  return spec.goBuild;
 }
 
 const goArch = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
@@ -68,33 +84,36 @@ function goReleaserRelease(repo: string, name: string, version: string): NonNull
   };
 }
 
+/** Kubernetes's version stamp, for the control plane and kubectl alike. */
+const kubernetesVersionLdflags = [
+  `-X k8s.io/component-base/version.gitVersion=${versions.kubernetes}`,
+  `-X k8s.io/component-base/version.gitMajor=${versions.kubernetes.split('.')[0]!.slice(1)}`,
+  `-X k8s.io/component-base/version.gitMinor=${versions.kubernetes.split('.')[1]}`,
+  '-X k8s.io/component-base/version.gitTreeState=clean',
+];
+
+/** Kubernetes's release layout: `<base>/<version>/bin/linux/<arch>/<binary>` beside its `.sha256`. */
+const kubernetesRelease: NonNullable<ComponentSpec['release']> = {
+  baseUrl: 'https://dl.k8s.io/release',
+  artifact: (binary, base) => {
+    const url = `${base}/${versions.kubernetes}/bin/linux/${goArch}/${binary}`;
+    return { url, checksumUrl: `${url}.sha256` };
+  },
+};
+
 const kubernetes: ComponentSpec = {
   name: 'kubernetes',
   version: versions.kubernetes,
+  scope: 'core',
   binaries: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
-  release: {
-    baseUrl: 'https://dl.k8s.io/release',
-    artifact: (binary, base) => {
-      const url = `${base}/${versions.kubernetes}/bin/linux/${goArch}/${binary}`;
-      return { url, checksumUrl: `${url}.sha256` };
-    },
-  },
-  goBuild: {
-    moduleDir: wrapperModule('kube'),
-    mainPackage: '.',
-    output: 'kube',
-    ldflags: [
-      `-X k8s.io/component-base/version.gitVersion=${versions.kubernetes}`,
-      `-X k8s.io/component-base/version.gitMajor=${versions.kubernetes.split('.')[0]!.slice(1)}`,
-      `-X k8s.io/component-base/version.gitMinor=${versions.kubernetes.split('.')[1]}`,
-      '-X k8s.io/component-base/version.gitTreeState=clean',
-    ],
-  },
+  release: kubernetesRelease,
+  goBuild: { moduleDir: wrapperModule('kube'), mainPackage: '.', output: 'kube', ldflags: kubernetesVersionLdflags },
 };
 
 const etcd: ComponentSpec = {
   name: 'etcd',
   version: versions.etcd,
+  scope: 'core',
   binaries: ['etcd'],
   release: {
     baseUrl: 'https://github.com/etcd-io/etcd/releases/download',
@@ -119,6 +138,7 @@ const etcd: ComponentSpec = {
 const prometheus: ComponentSpec = {
   name: 'prometheus',
   version: versions.prometheus,
+  scope: 'core',
   binaries: ['prometheus'],
   release: {
     baseUrl: 'https://github.com/prometheus/prometheus/releases/download',
@@ -145,6 +165,7 @@ const prometheus: ComponentSpec = {
 const flagger: ComponentSpec = {
   name: 'flagger',
   version: versions.flagger,
+  scope: 'core',
   binaries: ['flagger'],
   goBuild: {
     moduleDir: wrapperModule('flagger'),
@@ -164,6 +185,7 @@ const flagger: ComponentSpec = {
 const vegeta: ComponentSpec = {
   name: 'vegeta',
   version: versions.vegeta,
+  scope: 'core',
   binaries: ['vegeta'],
   release: goReleaserRelease('tsenart/vegeta', 'vegeta', versions.vegeta),
   goBuild: {
@@ -177,6 +199,7 @@ const vegeta: ComponentSpec = {
 const actionlint: ComponentSpec = {
   name: 'actionlint',
   version: versions.actionlint,
+  scope: 'core',
   binaries: ['actionlint'],
   release: goReleaserRelease('rhysd/actionlint', 'actionlint', versions.actionlint),
   goBuild: {
@@ -187,7 +210,47 @@ const actionlint: ComponentSpec = {
   },
 };
 
-export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus, flagger, vegeta, actionlint };
+const kind: ComponentSpec = {
+  name: 'kind',
+  version: versions.kind,
+  scope: 'provider-tool',
+  binaries: ['kind'],
+  release: {
+    baseUrl: 'https://github.com/kubernetes-sigs/kind/releases/download',
+    artifact: (_binary, base) => {
+      const url = `${base}/${versions.kind}/kind-linux-${goArch}`;
+      return { url, checksumUrl: `${url}.sha256sum`, checksumEntry: `kind-linux-${goArch}` };
+    },
+  },
+  goBuild: { moduleDir: wrapperModule('kind'), mainPackage: 'sigs.k8s.io/kind', output: 'kind', ldflags: [] },
+};
+
+const istioctl: ComponentSpec = {
+  name: 'istioctl',
+  version: versions.istio,
+  scope: 'provider-tool',
+  binaries: ['istioctl'],
+  release: {
+    baseUrl: 'https://github.com/istio/istio/releases/download',
+    artifact: (_binary, base) => {
+      const archive = `istioctl-${versions.istio.slice(1)}-linux-${goArch}.tar.gz`;
+      const url = `${base}/${versions.istio.slice(1)}/${archive}`;
+      return { url, checksumUrl: `${url}.sha256`, checksumEntry: archive, archiveMember: 'istioctl' };
+    },
+  },
+  goBuild: { unavailable: `istio.io/istio tags no Go module version for ${versions.istio} (the proxy serves only pseudo-versions)` },
+};
+
+const kubectl: ComponentSpec = {
+  name: 'kubectl',
+  version: versions.kubernetes,
+  scope: 'provider-tool',
+  binaries: ['kubectl'],
+  release: kubernetesRelease,
+  goBuild: { moduleDir: wrapperModule('kubectl'), mainPackage: 'k8s.io/kubernetes/cmd/kubectl', output: 'kubectl', ldflags: kubernetesVersionLdflags },
+};
+
+export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus, flagger, vegeta, actionlint, kind, istioctl, kubectl };
 
 /** The component that provides `binary`. */
 export function componentOf(binary: string): ComponentSpec {

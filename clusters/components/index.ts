@@ -1,12 +1,13 @@
 export { versions, prometheusModuleVersion, type ComponentName } from './versions.ts';
-export { catalog, type ComponentSpec } from './catalog.ts';
+export { catalog, componentOf, goRecipe, type ComponentSpec } from './catalog.ts';
 export { cacheRoot } from './cache-dir.ts';
 export { expectedSha256 } from './release-download.ts';
 export { BuildError } from './go-build.ts';
 export {
   provisionBinaries,
   lookupBinary,
-  allBinaries,
+  binariesIn,
+  toolCommand,
   ComponentUnavailableError,
   type ResolvedBinary,
   type BinarySource,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { execa } from 'execa';
 import { silentProgress, type Progress } from '../progress.ts';
-import { catalog, componentOf, overrideEnvVar, releaseUrlEnvVar, type ComponentSpec } from './catalog.ts';
+import { catalog, componentOf, goRecipe, overrideEnvVar, releaseUrlEnvVar, type ComponentSpec } from './catalog.ts';
 import { cacheRoot, componentDir } from './cache-dir.ts';
 import { downloadRelease } from './release-download.ts';
 import { BuildError, goBuild } from './go-build.ts';
@@ -47,7 +47,9 @@ export class ComponentUnavailableError extends Error {
       [
         `${binary} ${spec.version} is not available. Tried:`,
         ...attempts.map((a) => `  - ${a}`),
-        `Supply it with --bin ${binary}=PATH or ${overrideEnvVar(binary)}=PATH, or install Go >= 1.26 and run \`testbed components install\`.`,
+        spec.scope === 'core'
+          ? `Supply it with --bin ${binary}=PATH or ${overrideEnvVar(binary)}=PATH, or install Go >= 1.26 and run \`testbed components install\`.`
+          : `Put ${binary} ${spec.version} on PATH, or point ${overrideEnvVar(binary)} at it.`,
       ].join('\n'),
     );
     this.name = 'ComponentUnavailableError';
@@ -107,9 +109,9 @@ async function installByDownload(spec: ComponentSpec, binDir: string, progress: 
 }
 
 async function installByGoBuild(spec: ComponentSpec, binDir: string, logFile: string, progress: Progress): Promise<string> {
+  const recipe = goRecipe(spec);
   const go = await execa('go', ['version'], { reject: false, env: { GOTOOLCHAIN: 'local' } });
   if (go.failed) throw new BuildError('find go', logFile, 'go is not on PATH');
-  const { goBuild: recipe } = spec;
   await goBuild(recipe, join(binDir, recipe.output), logFile, progress, `build ${spec.name} ${spec.version} from the Go module proxy`);
   for (const binary of spec.binaries) {
     if (binary !== recipe.output) await symlink(recipe.output, join(binDir, binary));
@@ -205,5 +207,14 @@ export async function provisionBinaries(
   return resolved;
 }
 
-/** Every binary of every component. */
-export const allBinaries = (): string[] => Object.values(catalog).flatMap((c) => [...c.binaries]);
+/** The binaries of the components in `scope`: `core` for the embedded cluster and the tests. */
+export const binariesIn = (scope: ComponentSpec['scope']): string[] =>
+  Object.values(catalog).filter((c) => c.scope === scope).flatMap((c) => [...c.binaries]);
+
+/**
+ * What to run for a provider tool: the pinned binary when it is installed (an override or the
+ * cache), else the bare name, found on PATH.
+ */
+export async function toolCommand(binary: string): Promise<string> {
+  return (await lookupBinary(binary))?.path ?? binary;
+}

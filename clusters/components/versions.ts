@@ -15,6 +15,8 @@ export const versions = {
   vegeta: 'v12.13.0',
   /** Checks the GitHub workflows in `npm test`. */
   actionlint: 'v1.7.12',
+  /** The kind provider's cluster tool (istioctl and kubectl follow the istio and kubernetes pins). */
+  kind: 'v0.33.0',
 } as const;
 
 /** Prometheus 3.x.y is Go module version v0.3xx.y. */
@@ -23,5 +25,5 @@ export const prometheusModuleVersion = (release: string) => {
   return `v0.${major * 100 + minor}.${patch}`;
 };
 
-/** Components that provide binaries; Istio provides only CRD manifests. */
-export type ComponentName = Exclude<keyof typeof versions, 'istio'>;
+/** Components that provide binaries: Istio's pin gives istioctl, Kubernetes's also gives kubectl. */
+export type ComponentName = Exclude<keyof typeof versions, 'istio'> | 'istioctl' | 'kubectl';

@@ -1,15 +1,17 @@
-import { allBinaries, catalog, lookupBinary, provisionBinaries, type ResolvedBinary } from '../../clusters/components/index.ts';
+import { binariesIn, componentOf, lookupBinary, provisionBinaries, type ResolvedBinary } from '../../clusters/components/index.ts';
 import { describeSource } from '../../clusters/embedded/index.ts';
 import { TerminalProgress } from '../../reports/index.ts';
 import { UsageError, parseBinaryOverrides, parseCommandArgs } from './usage-error.ts';
 
 export const componentsUsage = `usage: testbed components <list|install> [--bin NAME=PATH]... [--verbose]
   list      each component binary, its pinned version and where it comes from
-  install   provision every component now (download, else build from the Go module proxy)`;
+  install   provision the embedded cluster's components now (download, else build from the
+            Go module proxy); the kind provider's tools come with \`testbed doctor --install\``;
 
 function row(binary: string, resolved: ResolvedBinary | undefined): string {
-  const spec = Object.values(catalog).find((c) => c.binaries.includes(binary))!;
-  const source = resolved ? describeSource(resolved) : 'missing (run `testbed components install`)';
+  const spec = componentOf(binary);
+  const install = spec.scope === 'core' ? 'testbed components install' : 'testbed doctor --install';
+  const source = resolved ? describeSource(resolved) : `missing (run \`${install}\`)`;
   return `${binary.padEnd(24)} ${spec.version.padEnd(9)} ${source.padEnd(28)} ${resolved?.path ?? ''}`;
 }
 
@@ -17,11 +19,11 @@ export async function componentsCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
   const { values } = parseCommandArgs({ args: rest, options: { bin: { type: 'string', multiple: true }, verbose: { type: 'boolean', default: false } } });
   const overrides = parseBinaryOverrides(values.bin);
-  const binaries = allBinaries();
+  const binaries = binariesIn('core');
   process.stdout.write(`${'BINARY'.padEnd(24)} ${'VERSION'.padEnd(9)} ${'SOURCE'.padEnd(28)} PATH\n`);
   switch (action) {
     case 'list':
-      for (const binary of binaries) process.stdout.write(`${row(binary, await lookupBinary(binary, { overrides }))}\n`);
+      for (const binary of [...binaries, ...binariesIn('provider-tool')]) process.stdout.write(`${row(binary, await lookupBinary(binary, { overrides }))}\n`);
       return 0;
     case 'install': {
       const resolved = await provisionBinaries(binaries, { overrides, progress: new TerminalProgress(process.stderr, values.verbose) });

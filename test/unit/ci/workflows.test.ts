@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { provisionBinaries } from '../../../clusters/components/index.ts';
-import { runCli } from '../../helpers/cli.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -31,16 +30,5 @@ describe('GitHub workflows', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('testbed doctor', () => {
-  it('names each tool with its version, or missing with the exact reason', async () => {
-    const res = await runCli(['doctor']);
-    expect(res.exitCode, res.all).to.equal(0);
-    for (const tool of ['node', 'go', 'kubectl', 'docker client', 'docker engine', 'kind', 'istioctl']) {
-      expect(res.stdout).to.match(new RegExp(`[✓✗] ${tool} +(v?\\d|go\\d|missing: (.+ is not on PATH|\`.+\` exited \\d+: .+))`), tool);
-    }
-    expect(res.stdout).to.match(/✓ node +v20/);
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { catalog, flaggerManifests, versions } from '../../../clusters/components/index.ts';
+import { catalog, flaggerManifests, goRecipe, versions } from '../../../clusters/components/index.ts';
 import { silentProgress } from '../../../clusters/progress.ts';
 import { CanaryObserver } from '../../../scenarios/canary/canary-observer.ts';
 import { noDataProblem } from '../../../scenarios/canary/canary-run.ts';
@@ -54,7 +54,7 @@ describe('Flagger from its pinned module', () => {
   });
 
   it('still has, exactly once, the line the build patches to listen on loopback', async () => {
-    for (const patch of catalog.flagger.goBuild.sourcePatches ?? []) {
+    for (const patch of goRecipe(catalog.flagger).sourcePatches ?? []) {
       const source = await readFile(join(await goModuleSource(patch.module, versions.flagger, silentProgress), patch.file), 'utf8');
       expect(source.split(patch.find).length - 1, `${patch.module}/${patch.file}`).to.equal(1);
     }

@@ -7,6 +7,7 @@ import { create as createTar } from 'tar';
 import {
   ComponentUnavailableError,
   catalog,
+  goRecipe,
   expectedSha256,
   lookupBinary,
   prometheusModuleVersion,
@@ -42,18 +43,23 @@ describe('component provisioning', () => {
   });
 
   it('pins the same versions in versions.ts and the Go wrapper modules', async () => {
-    const kube = await readFile(join(catalog.kubernetes.goBuild.moduleDir, 'go.mod'), 'utf8');
+    const kube = await readFile(join(goRecipe(catalog.kubernetes).moduleDir, 'go.mod'), 'utf8');
     expect(kube.split('\n').map((l) => l.trim())).to.include(`k8s.io/kubernetes ${versions.kubernetes}`);
     const staging = versions.kubernetes.replace(/^v1\./, 'v0.');
     for (const line of kube.split('\n').filter((l) => l.includes(' => '))) expect(line.trim()).to.match(new RegExp(`${staging.replace(/\./g, '\\.')}$`));
-    const etcd = await readFile(join(catalog.etcd.goBuild.moduleDir, 'go.mod'), 'utf8');
+    const etcd = await readFile(join(goRecipe(catalog.etcd).moduleDir, 'go.mod'), 'utf8');
     expect(etcd.split('\n').map((l) => l.trim())).to.include(`require go.etcd.io/etcd/server/v3 ${versions.etcd}`);
-    const prometheus = await readFile(join(catalog.prometheus.goBuild.moduleDir, 'go.mod'), 'utf8');
+    const prometheus = await readFile(join(goRecipe(catalog.prometheus).moduleDir, 'go.mod'), 'utf8');
     expect(prometheus.split('\n').map((l) => l.trim())).to.include(`require github.com/prometheus/prometheus ${prometheusModuleVersion(versions.prometheus)}`);
-    const flagger = await readFile(join(catalog.flagger.goBuild.moduleDir, 'go.mod'), 'utf8');
+    const flagger = await readFile(join(goRecipe(catalog.flagger).moduleDir, 'go.mod'), 'utf8');
     expect(flagger.split('\n').map((l) => l.trim())).to.include(`require github.com/fluxcd/flagger ${versions.flagger}`);
-    const vegeta = await readFile(join(catalog.vegeta.goBuild.moduleDir, 'go.mod'), 'utf8');
+    const vegeta = await readFile(join(goRecipe(catalog.vegeta).moduleDir, 'go.mod'), 'utf8');
     expect(vegeta.split('\n').map((l) => l.trim())).to.include(`require github.com/tsenart/vegeta/v12 ${versions.vegeta}`);
+    const kind = await readFile(join(goRecipe(catalog.kind).moduleDir, 'go.mod'), 'utf8');
+    expect(kind.split('\n').map((l) => l.trim())).to.include(`require sigs.k8s.io/kind ${versions.kind}`);
+    const kubectl = await readFile(join(goRecipe(catalog.kubectl).moduleDir, 'go.mod'), 'utf8');
+    expect(kubectl.split('\n').map((l) => l.trim())).to.include(`require k8s.io/kubernetes ${versions.kubernetes}`);
+    for (const line of kubectl.split('\n').filter((l) => l.includes(' => '))) expect(line.trim()).to.match(new RegExp(`${staging.replace(/\./g, '\\.')}$`));
   });
 
   it('downloads an official-style release tarball, verifies its checksum, and caches it once under concurrent runs', async () => {
