@@ -1,4 +1,5 @@
 import { defineScenario } from '../harness/scenario.ts';
+import { TUTORIAL_GATE } from './canary/canary-app.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { EXPECTED_AFTER_ROLLBACK, SLACK_SECONDS, afterRollback, checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
@@ -23,7 +24,7 @@ export const badCanary = defineScenario({
     const { interval, stepWeight, maxWeight, rps, errorRate, sabotage } = t.tunables;
     const threshold = sabotage === 'huge-threshold' ? 1000 : t.tunables.threshold;
     const run = await givenCanary(t, {
-      analysis: { interval, threshold, stepWeight, maxWeight, metrics: sabotage === 'no-metrics' ? 'none' : 'builtin' },
+      analysis: { interval, threshold, stepWeight, maxWeight, gate: sabotage === 'no-metrics' ? {} : TUTORIAL_GATE },
       stable: { version: 'v1' },
       config: {},
       rps,

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../clusters/kube/index.ts';
 import { defineScenario } from '../harness/scenario.ts';
-import { CONFIG, configMap } from './canary/canary-app.ts';
+import { CONFIG, TUTORIAL_GATE, configMap } from './canary/canary-app.ts';
 import { EXPECTED_AFTER_ROLLBACK, afterRollback, apply, givenCanary, untilAnalysisEnds, viaGateway } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
@@ -8,6 +8,12 @@ import { FLAGGER } from './canary/flagger-events.ts';
 const tunables = {
   ...analysisTunables,
   errorRate: { type: 'number', default: 0.5, min: 0.05, max: 1, description: 'error rate the bad ConfigMap turns on' },
+  sabotage: {
+    type: 'enum',
+    default: 'none',
+    values: ['none', 'untracked'],
+    description: "break the set-up on purpose: exclude the ConfigMap from Flagger's config tracking, so its change reaches the primary unanalysed",
+  },
 } as const;
 
 const GOOD = { message: 'hello from the good config' };
@@ -18,18 +24,19 @@ export const configCanary = defineScenario({
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
   async run(t) {
-    const { interval, threshold, stepWeight, maxWeight, rps, errorRate } = t.tunables;
-    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, metrics: 'builtin' }, stable: { version: 'v1' }, config: GOOD, rps });
-    const tracked = () => run.observer.latest?.status.trackedConfigs?.[`configmap/${CONFIG}`];
-    const before = tracked();
+    const { interval, threshold, stepWeight, maxWeight, rps, errorRate, sabotage } = t.tunables;
+    const tracked = sabotage !== 'untracked';
+    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, gate: TUTORIAL_GATE }, stable: { version: 'v1' }, config: GOOD, configTracked: tracked, rps });
+    const checksum = () => run.observer.latest?.status.trackedConfigs?.[`configmap/${CONFIG}`];
+    const before = checksum();
     const bad = { ...GOOD, message: 'the bad config', errorRate };
-    await t.step(`change ConfigMap ${CONFIG} to one with errorRate ${errorRate}`, () => apply(t, configMap(t.namespace, bad)));
+    await t.step(`change ConfigMap ${CONFIG} to one with errorRate ${errorRate}`, () => apply(t, configMap(t.namespace, bad, tracked)));
     const phase = await t.step('let Flagger analyse the config change', () => untilAnalysisEnds(t, run, ((threshold + 4) * interval + 30) * 1000));
     await run.load!.stop();
 
     t.check("(a) Flagger's config tracking saw the ConfigMap change as a new revision", {
       expected: { newRevision: true, checksumChanged: true },
-      observed: { newRevision: Boolean(run.events.first(FLAGGER.newRevision)), checksumChanged: before !== undefined && tracked() !== before },
+      observed: { newRevision: Boolean(run.events.first(FLAGGER.newRevision)), checksumChanged: before !== undefined && checksum() !== before },
       reason: 'a tracked ConfigMap whose data changes gets a new checksum in status.trackedConfigs, which starts an analysis',
     });
     t.check('(b) the canary was analysed and rolled back', {
@@ -37,11 +44,15 @@ export const configCanary = defineScenario({
       observed: { ...(await afterRollback(t, run)), phase },
       reason: 'the canary pods read the bad config and fail the success-rate check',
     });
-    const primaryCopy = await t.kube.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: t.namespace, name: `${CONFIG}-primary` });
+    const copyRef = { apiVersion: 'v1', kind: 'ConfigMap', namespace: t.namespace, name: `${CONFIG}-primary` };
+    const primaryCopy = await t.kube.request<KubeObject & { data?: Record<string, string> }>('GET', await t.kube.path(copyRef));
     const served = await Promise.all(Array.from({ length: 10 }, () => viaGateway(t.cluster.gatewayUrl, run.host, '/config')));
     t.check('(c) the primary keeps serving the old config, from its -primary copy', {
       expected: { copy: GOOD, served: [GOOD] },
-      observed: { copy: JSON.parse(primaryCopy.data?.['config.json'] ?? 'null'), served: [...new Set(served.map((r) => r.body))].map((b) => JSON.parse(b) as unknown) },
+      observed: {
+        copy: primaryCopy.status === 200 ? JSON.parse(primaryCopy.body.data?.['config.json'] ?? 'null') : `no ${copyRef.name} (HTTP ${primaryCopy.status})`,
+        served: [...new Set(served.map((r) => r.body))].map((b) => JSON.parse(b) as unknown),
+      },
       reason: 'Flagger points the primary at <name>-primary copies of tracked configs and only refreshes them on promotion',
     });
   },

@@ -1,20 +1,31 @@
 import type { KubeObject } from '../clusters/kube/index.ts';
 import { defineScenario } from '../harness/scenario.ts';
-import { APP } from './canary/canary-app.ts';
+import { APP, TUTORIAL_GATE } from './canary/canary-app.ts';
 import { checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
 
 interface Container { env?: Array<{ name: string; value?: string }> }
 
+const tunables = {
+  ...analysisTunables,
+  sabotage: {
+    type: 'enum',
+    default: 'none',
+    values: ['none', 'impossible-gate'],
+    description: 'break the gate on purpose: a minimum success rate of 101%, which no version can meet',
+  },
+} as const;
+
 export const goodCanary = defineScenario({
   name: 'good-canary',
   summary: 'Flagger promotes a healthy new version step by step under load, with no failed requests',
   needs: { components: ['vegeta'], addons: ['flagger'] },
-  tunables: analysisTunables,
+  tunables,
   async run(t) {
-    const { interval, threshold, stepWeight, maxWeight, rps } = t.tunables;
-    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, metrics: 'builtin' }, stable: { version: 'v1' }, config: {}, rps });
+    const { interval, threshold, stepWeight, maxWeight, rps, sabotage } = t.tunables;
+    const gate = sabotage === 'impossible-gate' ? { ...TUTORIAL_GATE, minSuccessRate: 101 } : TUTORIAL_GATE;
+    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, gate }, stable: { version: 'v1' }, config: {}, rps });
     await whenNewVersion(t, { version: 'v2' });
     const steps = Math.ceil(maxWeight / stepWeight);
     // New revision, start, the steps, promote, route to primary, finalise: each a tick apart.

@@ -1,18 +1,29 @@
 import { defineScenario } from '../harness/scenario.ts';
+import { TUTORIAL_GATE } from './canary/canary-app.ts';
 import { EnvironmentProblem, givenCanary, noDataProblem, whenNewVersion } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
 
-const { rps: _rps, ...tunables } = analysisTunables;
+const { rps: _rps, ...analysis } = analysisTunables;
+const tunables = {
+  ...analysis,
+  sabotage: {
+    type: 'enum',
+    default: 'none',
+    values: ['none', 'traffic'],
+    description: 'break the set-up on purpose: send the canary 50 requests/s, so Flagger has values',
+  },
+} as const;
 
 export const noTraffic = defineScenario({
   name: 'no-traffic',
   summary: 'A canary with no load halts with "no values found", which the harness calls an environment problem, never a pass',
-  needs: { components: [], addons: ['flagger'] },
+  needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
   async run(t) {
-    const { interval, threshold, stepWeight, maxWeight } = t.tunables;
-    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, metrics: 'builtin' }, stable: { version: 'v1' }, config: {}, rps: 0 });
+    const { interval, threshold, stepWeight, maxWeight, sabotage } = t.tunables;
+    const rps = sabotage === 'traffic' ? 50 : 0;
+    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, gate: TUTORIAL_GATE }, stable: { version: 'v1' }, config: {}, rps });
     await whenNewVersion(t, { version: 'v2' });
     const halt = await t.step('let Flagger analyse a canary nobody calls', () =>
       t.waitFor('Flagger to halt for lack of metric values', async () => run.events.first(FLAGGER.noValues), (threshold + 5) * interval * 1000).catch(() => undefined),

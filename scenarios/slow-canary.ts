@@ -1,4 +1,5 @@
 import { defineScenario } from '../harness/scenario.ts';
+import { TUTORIAL_GATE } from './canary/canary-app.ts';
 import { EXPECTED_AFTER_ROLLBACK, afterRollback, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
@@ -6,6 +7,12 @@ import { FLAGGER } from './canary/flagger-events.ts';
 const tunables = {
   ...analysisTunables,
   latencyMs: { type: 'number', default: 800, min: 0, max: 5000, description: "latency the new version adds to every request, ms (the gate's p99 limit is 500)" },
+  sabotage: {
+    type: 'enum',
+    default: 'none',
+    values: ['none', 'no-duration-check'],
+    description: 'break the gate on purpose: leave out the request-duration check, so nothing stops the slow version',
+  },
 } as const;
 
 export const slowCanary = defineScenario({
@@ -14,8 +21,9 @@ export const slowCanary = defineScenario({
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
   async run(t) {
-    const { interval, threshold, stepWeight, maxWeight, rps, latencyMs } = t.tunables;
-    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, metrics: 'builtin' }, stable: { version: 'v1' }, config: {}, rps });
+    const { interval, threshold, stepWeight, maxWeight, rps, latencyMs, sabotage } = t.tunables;
+    const gate = sabotage === 'no-duration-check' ? { minSuccessRate: TUTORIAL_GATE.minSuccessRate } : TUTORIAL_GATE;
+    const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, gate }, stable: { version: 'v1' }, config: {}, rps });
     await whenNewVersion(t, { version: 'v2', latencyMs });
     const phase = await t.step('let Flagger analyse the canary', () => untilAnalysisEnds(t, run, ((threshold + 4) * interval + 30) * 1000));
     await run.load!.stop();

@@ -5,8 +5,8 @@ import { flaggerManifests, versions } from '../components/index.ts';
 import type { CommandRunner } from '../command-runner.ts';
 import { freePort } from '../process/index.ts';
 import type { Progress } from '../progress.ts';
-import { kindPlan, type KindPlan } from './kind-plan.ts';
-import { describePlan, runPlan } from './run-plan.ts';
+import { describePlan, runPlan, type CommandPlan } from '../command-plan.ts';
+import { kindPlan } from './kind-plan.ts';
 import { ProviderError } from '../provider.ts';
 import { stateRoot } from '../state-root.ts';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -20,7 +20,7 @@ export interface KindPorts {
 }
 
 /** The plan for cluster `name`, with the pinned versions and two free loopback ports. */
-export async function planKindCluster(name: string, progress: Progress): Promise<{ plan: KindPlan; workDir: string; ports: KindPorts }> {
+export async function planKindCluster(name: string, progress: Progress): Promise<{ plan: CommandPlan; workDir: string; ports: KindPorts }> {
   const workDir = join(tmpdir(), `testbed-kind-${name}`);
   const flagger = await flaggerManifests(progress, 'istio');
   const ports = { gatewayPort: await freePort(), prometheusPort: await freePort() };

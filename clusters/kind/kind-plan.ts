@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
+import type { CommandPlan, PlanStep } from '../command-plan.ts';
 import type { KubeObject } from '../kube/index.ts';
 
 export interface KindPlanOptions {
@@ -18,18 +19,6 @@ export interface KindPlanOptions {
   readonly flagger: readonly KubeObject[];
 }
 
-export interface PlanStep {
-  readonly name: string;
-  readonly argv: readonly string[];
-  /** Undoes this step when a later one fails. */
-  readonly undo?: readonly string[];
-}
-
-export interface KindPlan {
-  /** File name → content, written to the work folder before the first step. */
-  readonly files: Readonly<Record<string, string>>;
-  readonly steps: readonly PlanStep[];
-}
 
 /** NodePorts the kind config maps to 127.0.0.1 on the host. */
 const GATEWAY_NODE_PORT = 30080;
@@ -41,7 +30,7 @@ export const DEMO_IMAGE = 'delivery-testbed/demo-app:1';
  * with its undo. Real kind, Istio (istioctl, with the ingress gateway on a NodePort), Istio's
  * Prometheus addon at the same version, Flagger from its Istio overlay, the demo image.
  */
-export function kindPlan(o: KindPlanOptions): KindPlan {
+export function kindPlan(o: KindPlanOptions): CommandPlan {
   const file = (name: string) => join(o.workDir, name);
   const kubectl = (...args: string[]) => ['kubectl', '--context', `kind-${o.name}`, ...args];
   const rollout = (namespace: string, deployment: string): PlanStep => ({
@@ -80,6 +69,7 @@ export function kindPlan(o: KindPlanOptions): KindPlan {
     'flagger.yaml': o.flagger.map((obj) => dump(obj)).join('---\n'),
   };
   return {
+    title: 'kind set-up',
     files,
     steps: [
       {

@@ -3,8 +3,12 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { CommandRunner } from '../command-runner.ts';
+import { flaggerManifests } from '../components/index.ts';
 import { KubeClient } from '../kube/index.ts';
 import { ProviderError, type Provider } from '../provider.ts';
+import { stateRoot } from '../state-root.ts';
+import { installFlagger } from './flagger-install.ts';
 import { checkPrerequisites, type ClusterProbe } from './prerequisites.ts';
 
 export interface KubeconfigProviderOptions {
@@ -13,6 +17,9 @@ export interface KubeconfigProviderOptions {
   readonly context?: string;
   readonly prometheusUrl: string;
   readonly gatewayUrl: string;
+  /** Install the add-ons a scenario needs when the cluster has none of them (Flagger), through `runner`. */
+  readonly installAddons: boolean;
+  readonly runner: CommandRunner;
 }
 
 function probeFor(kube: KubeClient, prometheusUrl: string): ClusterProbe {
@@ -39,8 +46,9 @@ function probeFor(kube: KubeClient, prometheusUrl: string): ClusterProbe {
 
 /**
  * An existing cluster (EKS, GKE, AKS, a shared staging cluster), with Istio, Prometheus and the
- * add-ons already installed. It checks them all before any scenario runs, starts and stops
- * nothing, and the engine deletes only the namespaces it created.
+ * add-ons installed, or Flagger installable with `--install-addons` where it is absent altogether
+ * (it then stays; its manifest is kept under the state root for `kubectl delete -f`). It checks
+ * everything before any scenario runs, and the engine deletes only the namespaces it created.
  */
 export function kubeconfigProvider(o: KubeconfigProviderOptions): Provider {
   return {
@@ -55,18 +63,32 @@ export function kubeconfigProvider(o: KubeconfigProviderOptions): Provider {
         }
         kc.setCurrentContext(o.context);
       }
-      const task = progress.begin(`check the prerequisites of context ${kc.getCurrentContext()}`);
       const kube = await KubeClient.fromKubeConfig(kc);
+      const probe = probeFor(kube, o.prometheusUrl);
+      const context = kc.getCurrentContext();
+      const check = async () => {
+        const task = progress.begin(`check the prerequisites of context ${context}`);
+        const checked = await checkPrerequisites(probe, o, needs);
+        const missing = checked.results.filter((r) => !r.ok);
+        task.end(missing.length ? 'failed' : 'done', checked.results.map((r) => `${r.name}: ${r.detail}`).join('; '));
+        return { checked, missing };
+      };
       let checked;
       try {
-        checked = await checkPrerequisites(probeFor(kube, o.prometheusUrl), o, needs);
+        let found = await check();
+        const installable = found.missing.filter((r) => r.installable === 'flagger');
+        if (o.installAddons && installable.length && installable.length === found.missing.length) {
+          const workDir = join(stateRoot(), 'kubeconfig', context);
+          const { crds, access } = await flaggerManifests(progress, 'istio');
+          await installFlagger({ kubeconfig: o.kubeconfig, context, workDir, flagger: [...crds, ...access] }, probe, o.runner, progress);
+          found = await check();
+        }
+        checked = found.checked;
+        if (found.missing.length) {
+          throw new ProviderError(`context ${context} is not ready for these scenarios:\n${found.missing.map((r) => `  - ${r.name}: ${r.detail}`).join('\n')}`);
+        }
       } finally {
         kube.close();
-      }
-      const missing = checked.results.filter((r) => !r.ok);
-      task.end(missing.length ? 'failed' : 'done', checked.results.map((r) => `${r.name}: ${r.detail}`).join('; '));
-      if (missing.length) {
-        throw new ProviderError(`context ${kc.getCurrentContext()} is not ready for these scenarios:\n${missing.map((r) => `  - ${r.name}: ${r.detail}`).join('\n')}`);
       }
       // Tools such as kubectl get the one context, whatever the file's current context is.
       const dir = await mkdtemp(join(tmpdir(), 'testbed-kubeconfig-'));

@@ -13,6 +13,8 @@ export interface Prerequisite {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** Absent altogether, so `--install-addons` may install it without touching anything of anyone's. */
+  readonly installable?: 'flagger';
 }
 
 export const ISTIO_CRDS = ['gateways.networking.istio.io', 'virtualservices.networking.istio.io', 'destinationrules.networking.istio.io'];
@@ -40,7 +42,7 @@ export async function checkPrerequisites(
 ): Promise<{ results: Prerequisite[]; versions: Record<string, string> }> {
   const results: Prerequisite[] = [];
   const versions: Record<string, string> = {};
-  const add = (name: string, ok: boolean, detail: string) => results.push({ name, ok, detail });
+  const add = (name: string, ok: boolean, detail: string, installable?: 'flagger') => results.push({ name, ok, detail, ...(installable ? { installable } : {}) });
 
   const server = await probe.serverVersion().then((v) => ({ v }), (err) => ({ err: failed(err) }));
   if ('err' in server) {
@@ -78,10 +80,11 @@ export async function checkPrerequisites(
       'Flagger',
       !missing.length && Boolean(version),
       missing.length
-        ? `missing CRDs ${missing.join(', ')}: install Flagger from its manifests (kustomize/base/flagger) with -mesh-provider=istio`
+        ? `missing CRDs ${missing.join(', ')}: install Flagger from its manifests (kustomize/istio) with -mesh-provider=istio${missing.length === FLAGGER_CRDS.length ? ', or pass --install-addons' : ''}`
         : version
           ? `${versions.flagger}, reporting to Prometheus`
           : 'its CRDs are installed but Prometheus has no flagger_info: Flagger is not running, or Prometheus does not scrape it',
+      missing.length === FLAGGER_CRDS.length ? 'flagger' : undefined,
     );
   }
   return { results, versions };

@@ -32,6 +32,7 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --context NAME     kubeconfig: the context (default the file's current one)
   --prometheus-url U kubeconfig: Prometheus on loopback (kubectl port-forward)
   --gateway-url U    kubeconfig: the Istio ingress gateway on loopback (kubectl port-forward)
+  --install-addons   kubeconfig: install Flagger (pinned, upstream's Istio overlay) where the cluster has none; it stays
   --verbose          show the commands being run`;
 
 function listScenarios(): string {
@@ -53,8 +54,9 @@ function selectScenarios(names: readonly string[]): Scenario[] {
 }
 
 /** The provider the command line names; scenarios cannot tell them apart. */
-function providerFrom(values: { provider: string; name: string; reuse: boolean; verbose: boolean; kubeconfig?: string | undefined; context?: string | undefined; 'prometheus-url'?: string | undefined; 'gateway-url'?: string | undefined }): Provider {
+function providerFrom(values: { provider: string; name: string; reuse: boolean; verbose: boolean; kubeconfig?: string | undefined; context?: string | undefined; 'prometheus-url'?: string | undefined; 'gateway-url'?: string | undefined; 'install-addons': boolean }): Provider {
   if (values.reuse && values.provider !== 'kind') throw new UsageError('--reuse applies to --provider kind');
+  if (values['install-addons'] && values.provider !== 'kubeconfig') throw new UsageError('--install-addons applies to --provider kubeconfig');
   switch (values.provider) {
     case 'embedded':
       return embeddedProvider({ name: values.name, up: upInterruptibly });
@@ -65,7 +67,8 @@ function providerFrom(values: { provider: string; name: string; reuse: boolean; 
       const gatewayUrl = values['gateway-url'];
       if (!prometheusUrl || !gatewayUrl) throw new UsageError('--provider kubeconfig needs --prometheus-url and --gateway-url (on loopback, e.g. through kubectl port-forward)');
       const kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
-      return kubeconfigProvider({ kubeconfig, ...(values.context ? { context: values.context } : {}), prometheusUrl, gatewayUrl });
+      const runner = execaRunner(new TerminalProgress(process.stderr, values.verbose));
+      return kubeconfigProvider({ kubeconfig, ...(values.context ? { context: values.context } : {}), prometheusUrl, gatewayUrl, installAddons: values['install-addons'], runner });
     }
     default:
       throw new UsageError(`unknown provider "${values.provider}"; available: embedded, kind, kubeconfig`);
@@ -90,6 +93,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       context: { type: 'string' },
       'prometheus-url': { type: 'string' },
       'gateway-url': { type: 'string' },
+      'install-addons': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
   });

@@ -11,13 +11,23 @@ export interface AppVersion {
   readonly latencyMs?: number;
 }
 
+/** Flagger's builtin checks, each present only when given; with neither the gate promotes anything. */
+export interface Gate {
+  /** request-success-rate's thresholdRange.min, %. */
+  readonly minSuccessRate?: number;
+  /** request-duration's thresholdRange.max: p99, ms. */
+  readonly maxP99Ms?: number;
+}
+
+/** The gate of Flagger's Istio tutorial. */
+export const TUTORIAL_GATE = { minSuccessRate: 99, maxP99Ms: 500 } as const satisfies Gate;
+
 export interface Analysis {
   readonly interval: number;
   readonly threshold: number;
   readonly stepWeight: number;
   readonly maxWeight: number;
-  /** Flagger's builtin checks: minimum success rate (%) and maximum p99 (ms); none promotes anything. */
-  readonly metrics: 'builtin' | 'none';
+  readonly gate: Gate;
 }
 
 export const hostFor = (namespace: string) => `${APP}.${namespace}.example.com`;
@@ -55,11 +65,14 @@ export function deployment(namespace: string, v: AppVersion): KubeObject {
   };
 }
 
-/** The ConfigMap the app serves on /config; its `errorRate`, when set, overrides the env. */
-export const configMap = (namespace: string, config: Record<string, unknown>): KubeObject => ({
+/**
+ * The ConfigMap the app serves on /config; its `errorRate`, when set, overrides the env. Untracked,
+ * Flagger neither copies it for the primary nor starts an analysis when it changes.
+ */
+export const configMap = (namespace: string, config: Record<string, unknown>, tracked = true): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
-  metadata: { name: CONFIG, namespace },
+  metadata: { name: CONFIG, namespace, ...(tracked ? {} : { annotations: { 'flagger.app/config-tracking': 'disabled' } }) },
   data: { 'config.json': JSON.stringify(config) },
 });
 
@@ -86,9 +99,9 @@ export function canary(namespace: string, a: Analysis): KubeObject {
         threshold: a.threshold,
         stepWeight: a.stepWeight,
         maxWeight: a.maxWeight,
-        metrics: a.metrics === 'none' ? [] : [
-          { name: 'request-success-rate', thresholdRange: { min: 99 }, interval: '30s' },
-          { name: 'request-duration', thresholdRange: { max: 500 }, interval: '30s' },
+        metrics: [
+          ...(a.gate.minSuccessRate === undefined ? [] : [{ name: 'request-success-rate', thresholdRange: { min: a.gate.minSuccessRate }, interval: '30s' }]),
+          ...(a.gate.maxP99Ms === undefined ? [] : [{ name: 'request-duration', thresholdRange: { max: a.gate.maxP99Ms }, interval: '30s' }]),
         ],
       },
     },

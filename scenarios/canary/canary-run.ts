@@ -13,6 +13,8 @@ export interface CanaryPlan {
   readonly analysis: Analysis;
   readonly stable: AppVersion;
   readonly config: Record<string, unknown>;
+  /** False to exclude the ConfigMap from Flagger's config tracking. */
+  readonly configTracked?: boolean;
   /** Steady requests/s through the gateway for the whole scenario; 0 for none. */
   readonly rps: number;
 }
@@ -45,7 +47,7 @@ export async function givenCanary(t: Context, plan: CanaryPlan): Promise<CanaryR
   t.defer(async () => events.stop());
   const observer = new CanaryObserver(t.kube, t.namespace, t.cluster.prometheusUrl, (s, v, l) => t.sample(s, v, l), (phase) => t.sample('canary phase', 0, { phase }));
   await t.step('deploy the app as a Canary, and wait for Flagger to initialise it', async () => {
-    await apply(t, configMap(t.namespace, plan.config));
+    await apply(t, configMap(t.namespace, plan.config, plan.configTracked));
     await apply(t, deployment(t.namespace, plan.stable));
     await apply(t, gateway(t.namespace));
     await apply(t, canary(t.namespace, plan.analysis));

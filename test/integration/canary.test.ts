@@ -20,6 +20,8 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     return { result, report, seconds: (Date.now() - started) / 1000 };
   };
   const decidedBy = (report: RunReport) => report.scenarios[0]!.attempts[0]!.decidedBy as { kind: string; name?: string };
+  /** Each check's status by its letter: `(a)` → `fail`. */
+  const statuses = (report: RunReport) => Object.fromEntries(report.scenarios[0]!.checks.map((c) => [c.name.slice(0, 3), c.status]));
 
   before(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'testbed-canary-'));
@@ -48,13 +50,39 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     const { result, report } = await run(['bad-canary', '--set', 'sabotage=no-metrics']);
     expect(result.exitCode, result.all).to.equal(1);
     expect(decidedBy(report).name).to.match(/^\(a\) rolled back/);
-    const checks = Object.fromEntries(report.scenarios[0]!.checks.map((c) => [c.name.slice(0, 3), c.status]));
-    expect(checks['(d)'], 'the bad version was promoted').to.equal('fail');
+    expect(statuses(report)['(d)'], 'the bad version was promoted').to.equal('fail');
   });
 
   it('fails bad-canary on the rollback bound when the threshold never lets Flagger roll back', async () => {
     const { result, report } = await run(['bad-canary', '--set', 'sabotage=huge-threshold']);
     expect(result.exitCode, result.all).to.equal(1);
     expect(decidedBy(report).name).to.match(/^\(a\) rolled back within/);
+  });
+
+  it('fails slow-canary on the request-duration check when the gate has none (the slow version goes through)', async () => {
+    const { result, report } = await run(['slow-canary', '--set', 'sabotage=no-duration-check']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(decidedBy(report).name).to.match(/^\(a\) the failed checks were request duration/);
+    expect(statuses(report)['(b)'], 'not rolled back').to.equal('fail');
+  });
+
+  it('fails good-canary on the weight steps when no version can pass the gate', async () => {
+    const { result, report } = await run(['good-canary', '--set', 'sabotage=impossible-gate']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(decidedBy(report).name).to.match(/^\(a\) the weight advanced/);
+    expect(statuses(report)['(c)'], 'not Succeeded').to.equal('fail');
+  });
+
+  it("fails config-canary on config tracking when the ConfigMap is excluded from it (the bad config reaches the primary)", async () => {
+    const { result, report } = await run(['config-canary', '--set', 'sabotage=untracked']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(decidedBy(report).name).to.match(/^\(a\) Flagger's config tracking/);
+    expect(statuses(report)['(c)'], 'the primary serves the bad config').to.equal('fail');
+  });
+
+  it('fails no-traffic on the halt check when the canary does get traffic', async () => {
+    const { result, report } = await run(['no-traffic', '--set', 'sabotage=traffic']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(decidedBy(report).name).to.match(/^\(a\) Flagger halted with "no values found"/);
   });
 });

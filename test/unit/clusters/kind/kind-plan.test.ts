@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { load } from 'js-yaml';
-import type { CommandRunner } from '../../../../clusters/command-runner.ts';
-import { describePlan, kindPlan, runPlan, type KindPlanOptions } from '../../../../clusters/kind/index.ts';
+import { describePlan, runPlan } from '../../../../clusters/command-plan.ts';
+import { kindPlan, type KindPlanOptions } from '../../../../clusters/kind/index.ts';
 import { silentProgress } from '../../../../clusters/progress.ts';
 import { ProviderError } from '../../../../clusters/provider.ts';
+import { recordingRunner } from '../../../helpers/recording-runner.ts';
 
 const options = (workDir: string): KindPlanOptions => ({
   name: 'tb',
@@ -19,18 +20,6 @@ const options = (workDir: string): KindPlanOptions => ({
   flagger: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } }],
 });
 
-/** Records every command; fails the one whose argv starts with `failOn`. */
-function fakeRunner(failOn?: string) {
-  const ran: string[] = [];
-  const runner: CommandRunner = {
-    async run(argv) {
-      ran.push(argv.join(' '));
-      return failOn && argv.join(' ').startsWith(failOn) ? { exitCode: 1, stdout: '', stderr: 'Error: no such image\nmore detail' } : { exitCode: 0, stdout: '', stderr: '' };
-    },
-  };
-  return { runner, ran };
-}
-
 describe('kind provider plan', () => {
   let dir = '';
   beforeEach(async () => {
@@ -39,7 +28,7 @@ describe('kind provider plan', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('creates kind with the pinned node image and loopback-only port mappings, then Istio, Prometheus, Flagger and the demo image, in order', async () => {
-    const { runner, ran } = fakeRunner();
+    const { runner, ran } = recordingRunner();
     await runPlan(kindPlan(options(dir)), dir, runner, silentProgress);
     expect(ran).to.deep.equal([
       `kind create cluster --name tb --config ${dir}/kind-config.yaml --wait 180s`,
@@ -62,7 +51,7 @@ describe('kind provider plan', () => {
   });
 
   it('on a failed step, deletes the kind cluster it created and says which step failed and why', async () => {
-    const { runner, ran } = fakeRunner('docker build');
+    const { runner, ran } = recordingRunner('docker build');
     const err = await runPlan(kindPlan(options(dir)), dir, runner, silentProgress).then(() => undefined, (e: Error) => e);
     expect(err).to.be.instanceOf(ProviderError);
     expect(err!.message).to.include('kind set-up failed at "build the demo app image": `docker build').and.include('exited 1').and.include('no such image');
@@ -72,7 +61,7 @@ describe('kind provider plan', () => {
   });
 
   it('cleans up nothing when the first step fails', async () => {
-    const { runner, ran } = fakeRunner('kind create');
+    const { runner, ran } = recordingRunner('kind create');
     const err = await runPlan(kindPlan(options(dir)), dir, runner, silentProgress).then(() => undefined, (e: Error) => e);
     expect(err!.message).to.include('nothing to clean up');
     expect(ran).to.have.length(1);

@@ -36,7 +36,15 @@ describe('kubeconfig provider prerequisites', () => {
     expect(v.Istio).to.equal('missing CRDs gateways.networking.istio.io: install Istio (istioctl install) first');
     expect(v.Prometheus).to.equal('http://127.0.0.1:9090 does not answer: connect ECONNREFUSED 127.0.0.1:9090');
     expect(v['ingress gateway']).to.equal('nothing answers at http://127.0.0.1:8080');
-    expect(v.Flagger).to.match(/^missing CRDs canaries.flagger.app, .*: install Flagger/);
+    expect(v.Flagger).to.match(/^missing CRDs canaries.flagger.app, .*: install Flagger .*, or pass --install-addons$/);
+  });
+
+  it('offers to install Flagger only where none of it exists', async () => {
+    const flagger = async (crds: readonly string[]) => (await checkPrerequisites(probe({ crds }), urls, new Set(['flagger']))).results.find((r) => r.name === 'Flagger')!;
+    expect((await flagger(ISTIO_CRDS)).installable).to.equal('flagger');
+    const partial = await flagger([...ISTIO_CRDS, 'canaries.flagger.app']);
+    expect(partial.installable).to.equal(undefined);
+    expect(partial.detail).to.not.include('--install-addons');
   });
 
   it('refuses endpoints off loopback, pointing at kubectl port-forward', async () => {

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { runPlan, type CommandPlan } from '../command-plan.ts';
+import type { CommandRunner } from '../command-runner.ts';
+import { versions } from '../components/index.ts';
+import type { KubeObject } from '../kube/index.ts';
+import type { Progress } from '../progress.ts';
+import { ProviderError } from '../provider.ts';
+import type { ClusterProbe } from './prerequisites.ts';
+
+export interface FlaggerInstallOptions {
+  readonly kubeconfig: string;
+  readonly context: string;
+  /** Where the manifest is written; it stays, so the user can `kubectl delete -f` it. */
+  readonly workDir: string;
+  /** Flagger's CRDs, RBAC and Deployment as upstream's Istio overlay makes them. */
+  readonly flagger: readonly KubeObject[];
+}
+
+const MANIFEST = 'flagger.yaml';
+
+/**
+ * Flagger into a cluster that has none: `kubectl create` (which never changes an object someone
+ * else made) of the pinned upstream manifests without their Namespace, which is Istio's, then a
+ * rollout wait. A failure deletes what was created.
+ */
+export function flaggerInstallPlan(o: FlaggerInstallOptions): CommandPlan {
+  const kubectl = (...args: string[]) => ['kubectl', '--kubeconfig', o.kubeconfig, '--context', o.context, ...args];
+  const objects = o.flagger.filter((obj) => obj.kind !== 'Namespace');
+  const deployment = objects.find((obj) => obj.kind === 'Deployment');
+  if (!deployment) throw new Error(`Flagger ${versions.flagger}'s manifests have no Deployment`);
+  const file = join(o.workDir, MANIFEST);
+  return {
+    title: `Flagger ${versions.flagger} install`,
+    files: { [MANIFEST]: objects.map((obj) => dump(obj)).join('---\n') },
+    steps: [
+      { name: `create Flagger ${versions.flagger}'s CRDs, RBAC and Deployment`, argv: kubectl('create', '-f', file), undo: kubectl('delete', '--ignore-not-found', '-f', file) },
+      { name: `wait for ${deployment.metadata.namespace}/${deployment.metadata.name}`, argv: kubectl('-n', deployment.metadata.namespace!, 'rollout', 'status', `deployment/${deployment.metadata.name}`, '--timeout=300s') },
+    ],
+  };
+}
+
+/**
+ * Installs Flagger, then waits until Prometheus has scraped it (`flagger_info`), for its metrics
+ * are how the harness reads canary weights. If it never shows there, the install is undone.
+ */
+export async function installFlagger(
+  o: FlaggerInstallOptions,
+  probe: Pick<ClusterProbe, 'prometheus'>,
+  runner: CommandRunner,
+  progress: Progress,
+  scrapeTimeoutMs = 120_000,
+): Promise<void> {
+  const plan = flaggerInstallPlan(o);
+  await runPlan(plan, o.workDir, runner, progress);
+  const task = progress.begin('wait for Prometheus to scrape Flagger (flagger_info)');
+  const deadline = Date.now() + scrapeTimeoutMs;
+  while (Date.now() < deadline) {
+    if ((await probe.prometheus('flagger_info').catch(() => [])).length) {
+      task.end('done');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  task.end('failed');
+  const undo = plan.steps[0]!.undo!;
+  const undone = await runner.run(undo);
+  throw new ProviderError(
+    `Flagger ${versions.flagger} is running, but Prometheus had no flagger_info after ${scrapeTimeoutMs / 1000} s: it does not scrape pods annotated prometheus.io/scrape (Istio's Prometheus addon does)\n  cleaned up: ${undo.join(' ')} (exit ${undone.exitCode})`,
+  );
+}
