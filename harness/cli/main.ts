@@ -34,13 +34,13 @@ ${logsUsage}
 
 Exit codes: 0 success, 1 a scenario failed, 2 usage or environment error, 130/143 interrupted.`;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  scenario: scenarioCommand,
-  cluster: clusterCommand,
-  components: componentsCommand,
-  load: loadCommand,
-  doctor: doctorCommand,
-  logs: logsCommand,
+const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  scenario: { run: scenarioCommand, usage: scenarioUsage },
+  cluster: { run: clusterCommand, usage: clusterUsage },
+  components: { run: componentsCommand, usage: componentsUsage },
+  load: { run: loadCommand, usage: loadUsage },
+  doctor: { run: doctorCommand, usage: doctorUsage },
+  logs: { run: logsCommand, usage: logsUsage },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -49,9 +49,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  const run = commands[command];
-  if (!run) throw new UsageError(`unknown command "${command}"`);
-  return run(rest);
+  const found = commands[command];
+  if (!found) throw new UsageError(`unknown command "${command}"`);
+  return found.run(rest);
+}
+
+/** A mistake in one command gets that command's usage; anything else, the whole of it. */
+function usageFor(argv: readonly string[]): string {
+  const found = commands[argv[0] ?? ''];
+  return found ? `${found.usage}
+
+\`testbed help\` shows every command.` : usage;
 }
 
 installInterruptHandlers((message) => process.stderr.write(`${message}\n`));
@@ -59,7 +67,7 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
   if (err instanceof UsageError) {
-    process.stderr.write(`error: ${err.message}\n\n${usage}\n`);
+    process.stderr.write(`error: ${err.message}\n\n${usageFor(process.argv.slice(2))}\n`);
   } else if (err instanceof ComponentUnavailableError || err instanceof BuildError || err instanceof ProcessError || err instanceof ProviderError) {
     process.stderr.write(`error: ${err.message}\n`);
   } else {
