@@ -27,7 +27,7 @@ const TOOLS: readonly Tool[] = [
   { name: 'go', neededBy: 'building components from the Go module proxy', argv: ['go', 'version'], version: (s) => /go\d+\.\d+(\.\d+)?/.exec(s)?.[0] ?? firstLine(s) },
   { name: 'kubectl', neededBy: 'conflicting-apply checks (f) and (j); the kind and kubeconfig providers', argv: ['kubectl', 'version', '--client', '-o', 'json'], version: (s) => (JSON.parse(s) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion },
   { name: 'docker client', neededBy: 'the kind provider', argv: ['docker', '--version'], version: (s) => /version ([\w.-]+)/.exec(s)?.[1] ?? firstLine(s), notInstallable: 'install Docker (https://docs.docker.com/engine/install/)' },
-  { name: 'docker engine', neededBy: 'the kind provider', argv: ['docker', 'version', '--format', '{{.Server.Version}}'], version: firstLine, notInstallable: 'start the Docker daemon, or install Docker Engine; it needs root, so the testbed cannot' },
+  { name: 'docker engine', neededBy: 'the kind provider', argv: ['docker', 'version', '--format', '{{.Server.Version}}'], version: firstLine, notInstallable: 'start the Docker daemon, or install Docker Engine; it needs root, so the testbed cannot do it for you' },
   { name: 'kind', neededBy: 'the kind provider', argv: ['kind', 'version'], version: semver },
   { name: 'istioctl', neededBy: 'the kind provider', argv: ['istioctl', 'version', '--remote=false'], version: semver },
 ];
