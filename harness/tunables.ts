@@ -6,6 +6,14 @@ export type TunableSpec =
 
 export type TunableSpecs = Readonly<Record<string, TunableSpec>>;
 
+/**
+ * The `sabotage` tunable every scenario ships: `none`, or one of `modes`, each a deliberately
+ * broken set-up that the tests run to prove a named check can fail.
+ */
+export function sabotageTunable(description: string, ...modes: readonly string[]): Extract<TunableSpec, { type: 'enum' }> {
+  return { type: 'enum', default: 'none', values: ['none', ...modes], description };
+}
+
 /** The values a scenario body sees, typed from its specs. */
 export type TunableValues<S extends TunableSpecs> = {
   readonly [K in keyof S]: S[K] extends { type: 'number' } ? number : S[K] extends { type: 'boolean' } ? boolean : string;

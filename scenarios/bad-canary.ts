@@ -1,4 +1,5 @@
 import { defineScenario } from '../harness/scenario.ts';
+import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { EXPECTED_AFTER_ROLLBACK, SLACK_SECONDS, afterRollback, checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
@@ -7,12 +8,10 @@ import { FLAGGER } from './canary/flagger-events.ts';
 const tunables = {
   ...analysisTunables,
   errorRate: { type: 'number', default: 0.5, min: 0.05, max: 1, description: "fraction of the new version's requests that answer 500" },
-  sabotage: {
-    type: 'enum',
-    default: 'none',
-    values: ['none', 'no-metrics', 'huge-threshold'],
-    description: 'break the gate on purpose: a Canary with no metrics (promotes anything), or a threshold of 1000 failed checks',
-  },
+  sabotage: sabotageTunable(
+    'break the gate on purpose: a Canary with no metrics (promotes anything), or a threshold of 1000 failed checks',
+    'no-metrics', 'huge-threshold',
+  ),
 } as const;
 
 export const badCanary = defineScenario({

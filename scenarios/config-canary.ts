@@ -1,5 +1,6 @@
 import type { KubeObject } from '../clusters/kube/index.ts';
 import { defineScenario } from '../harness/scenario.ts';
+import { sabotageTunable } from '../harness/tunables.ts';
 import { CONFIG, TUTORIAL_GATE, configMap } from './canary/canary-app.ts';
 import { EXPECTED_AFTER_ROLLBACK, afterRollback, apply, givenCanary, untilAnalysisEnds, viaGateway } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
@@ -8,12 +9,10 @@ import { FLAGGER } from './canary/flagger-events.ts';
 const tunables = {
   ...analysisTunables,
   errorRate: { type: 'number', default: 0.5, min: 0.05, max: 1, description: 'error rate the bad ConfigMap turns on' },
-  sabotage: {
-    type: 'enum',
-    default: 'none',
-    values: ['none', 'untracked'],
-    description: "break the set-up on purpose: exclude the ConfigMap from Flagger's config tracking, so its change reaches the primary unanalysed",
-  },
+  sabotage: sabotageTunable(
+    "break the set-up on purpose: exclude the ConfigMap from Flagger's config tracking, so its change reaches the primary unanalysed",
+    'untracked',
+  ),
 } as const;
 
 const GOOD = { message: 'hello from the good config' };

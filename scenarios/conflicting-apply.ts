@@ -6,18 +6,16 @@ import { stringify } from 'yaml';
 import { defineScenario, type ScenarioContext } from '../harness/scenario.ts';
 import { fieldConflicts, isStatus, managedFieldPaths, ownersOf, type KubeClient, type KubeObject, type KubeResponse, type KubeStatus } from '../clusters/kube/index.ts';
 import { toolCommand } from '../clusters/components/index.ts';
-import type { TunableValues } from '../harness/tunables.ts';
+import { sabotageTunable, type TunableValues } from '../harness/tunables.ts';
 import { SCENARIO_GROUP, grantScenarioUsers, scenarioUser, waitUntilAllowed } from './scenario-users.ts';
 
 const tunables = {
   managers: { type: 'number', default: 20, min: 1, max: 200, description: 'concurrent field managers in (i)' },
   applies: { type: 'number', default: 50, min: 1, max: 1000, description: 'applies per manager in (i)' },
-  sabotage: {
-    type: 'enum',
-    default: 'none',
-    values: ['none', 'always-force', 'update-instead-of-apply'],
-    description: 'break the appliers on purpose: force every apply, or write with Update (merge patch) instead of Apply',
-  },
+  sabotage: sabotageTunable(
+    'break the appliers on purpose: force every apply, or write with Update (merge patch) instead of Apply',
+    'always-force', 'update-instead-of-apply',
+  ),
 } as const;
 
 type Context = ScenarioContext<TunableValues<typeof tunables>>;

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../clusters/kube/index.ts';
 import { defineScenario } from '../harness/scenario.ts';
+import { sabotageTunable } from '../harness/tunables.ts';
 import { APP, TUTORIAL_GATE } from './canary/canary-app.ts';
 import { checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
@@ -9,12 +10,10 @@ interface Container { env?: Array<{ name: string; value?: string }> }
 
 const tunables = {
   ...analysisTunables,
-  sabotage: {
-    type: 'enum',
-    default: 'none',
-    values: ['none', 'impossible-gate'],
-    description: 'break the gate on purpose: a minimum success rate of 101%, which no version can meet',
-  },
+  sabotage: sabotageTunable(
+    'break the gate on purpose: a minimum success rate of 101%, which no version can meet',
+    'impossible-gate',
+  ),
 } as const;
 
 export const goodCanary = defineScenario({

@@ -1,4 +1,5 @@
 import { defineScenario } from '../harness/scenario.ts';
+import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
 import { EnvironmentProblem, givenCanary, noDataProblem, whenNewVersion } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
@@ -7,12 +8,10 @@ import { FLAGGER } from './canary/flagger-events.ts';
 const { rps: _rps, ...analysis } = analysisTunables;
 const tunables = {
   ...analysis,
-  sabotage: {
-    type: 'enum',
-    default: 'none',
-    values: ['none', 'traffic'],
-    description: 'break the set-up on purpose: send the canary 50 requests/s, so Flagger has values',
-  },
+  sabotage: sabotageTunable(
+    'break the set-up on purpose: send the canary 50 requests/s, so Flagger has values',
+    'traffic',
+  ),
 } as const;
 
 export const noTraffic = defineScenario({

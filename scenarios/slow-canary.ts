@@ -1,4 +1,5 @@
 import { defineScenario } from '../harness/scenario.ts';
+import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
 import { EXPECTED_AFTER_ROLLBACK, afterRollback, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
@@ -7,12 +8,10 @@ import { FLAGGER } from './canary/flagger-events.ts';
 const tunables = {
   ...analysisTunables,
   latencyMs: { type: 'number', default: 800, min: 0, max: 5000, description: "latency the new version adds to every request, ms (the gate's p99 limit is 500)" },
-  sabotage: {
-    type: 'enum',
-    default: 'none',
-    values: ['none', 'no-duration-check'],
-    description: 'break the gate on purpose: leave out the request-duration check, so nothing stops the slow version',
-  },
+  sabotage: sabotageTunable(
+    'break the gate on purpose: leave out the request-duration check, so nothing stops the slow version',
+    'no-duration-check',
+  ),
 } as const;
 
 export const slowCanary = defineScenario({
