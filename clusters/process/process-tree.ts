@@ -47,16 +47,24 @@ export async function terminate(pid: number, graceMs: number): Promise<void> {
   await waitForExit(pid, 5000);
 }
 
-/** Pids of live processes whose environment carries `OWNER_ENV=owner`. Linux only (/proc). */
-export async function findOwnedProcesses(owner: string): Promise<number[]> {
-  const marker = Buffer.from(`${OWNER_ENV}=${owner}\0`);
+/** One owner (a cluster's state folder), or every owner inside a folder, such as a test run's. */
+export type Owners = string | { readonly under: string };
+
+function ownerIn(environ: Buffer): string | undefined {
+  const prefix = `${OWNER_ENV}=`;
+  return environ.toString().split('\0').find((entry) => entry.startsWith(prefix))?.slice(prefix.length);
+}
+
+/** Pids of live processes whose environment carries `OWNER_ENV` naming one of `owners`. Linux only (/proc). */
+export async function findOwnedProcesses(owners: Owners): Promise<number[]> {
+  const matches = typeof owners === 'string' ? (o: string) => o === owners : (o: string) => o.startsWith(`${owners.under}/`);
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     try {
-      const environ = await readFile(`/proc/${pid}/environ`);
-      if (environ.includes(marker) && (await isAlive(pid))) pids.push(pid);
+      const owner = ownerIn(await readFile(`/proc/${pid}/environ`));
+      if (owner !== undefined && matches(owner) && (await isAlive(pid))) pids.push(pid);
     } catch {
       /* exited or not ours to read */
     }
@@ -64,9 +72,9 @@ export async function findOwnedProcesses(owner: string): Promise<number[]> {
   return pids;
 }
 
-/** Terminates every process marked with `owner`; returns how many there were. */
-export async function reapOwnedProcesses(owner: string, graceMs = 5000): Promise<number> {
-  const pids = await findOwnedProcesses(owner);
+/** Terminates every process marked with one of `owners`; returns how many there were. */
+export async function reapOwnedProcesses(owners: Owners, graceMs = 5000): Promise<number> {
+  const pids = await findOwnedProcesses(owners);
   await Promise.all(pids.map((pid) => terminate(pid, graceMs)));
   return pids.length;
 }

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { RunReport } from '../../reports/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { testStateDir } from '../helpers/test-state.ts';
 
 const CANARIES = ['bad-canary', 'slow-canary', 'good-canary', 'config-canary', 'no-traffic'];
 
@@ -24,7 +24,7 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
   const statuses = (report: RunReport) => Object.fromEntries(report.scenarios[0]!.checks.map((c) => [c.name.slice(0, 3), c.status]));
 
   before(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), 'testbed-canary-'));
+    stateDir = await testStateDir('canary');
     const up = await runCli(['cluster', 'up', '--name', name], env());
     expect(up.exitCode, up.all).to.equal(0);
   });

@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'junit2json';
 import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import type { RunReport } from '../../reports/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { testStateDir } from '../helpers/test-state.ts';
 
 describe('conflicting-apply scenario on the embedded cluster (integration)', function () {
   this.timeout(240_000);
@@ -21,7 +21,7 @@ describe('conflicting-apply scenario on the embedded cluster (integration)', fun
   };
 
   before(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), 'testbed-ssa-'));
+    stateDir = await testStateDir('ssa');
     const up = await runCli(['cluster', 'up', '--name', name], env());
     expect(up.exitCode, up.all).to.equal(0);
   });

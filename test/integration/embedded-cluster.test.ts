@@ -1,6 +1,5 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
@@ -11,6 +10,7 @@ import { planKindCluster } from '../../clusters/kind/index.ts';
 import { KubeClient, type KubeObject } from '../../clusters/kube/index.ts';
 import { silentProgress } from '../../clusters/progress.ts';
 import { runCli, waitFor } from '../helpers/cli.ts';
+import { testStateDir } from '../helpers/test-state.ts';
 
 const NS = 'default';
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -71,7 +71,7 @@ describe('embedded cluster (integration)', function () {
   const get = async (pod: V1Pod, path: string) => (await fetch(`http://${pod.status!.podIP}:8080${path}`, { signal: AbortSignal.timeout(2000) })).text();
 
   before(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), 'testbed-it-'));
+    stateDir = await testStateDir('it');
     const images = join(stateDir, 'images.yaml');
     await writeFile(images, 'images:\n  busybox:\n    command: []\n');
     const up = await runCli(['cluster', 'up', '--name', name, '--nodes', '2', '--images', images], env());
@@ -380,7 +380,7 @@ describe('embedded cluster (integration)', function () {
  * returns the exit code with whatever processes and state the run left behind.
  */
 async function interrupted(args: (name: string, dir: string) => string[], name: string, trigger: string, signal: NodeJS.Signals) {
-  const stateDir = await mkdtemp(join(tmpdir(), 'testbed-interrupt-'));
+  const stateDir = await testStateDir('interrupt');
   try {
     const run = runCli(args(name, stateDir), { TESTBED_STATE_DIR: stateDir });
     await new Promise<void>((resolve) => {

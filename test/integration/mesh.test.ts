@@ -1,6 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
@@ -12,6 +11,7 @@ import { findOwnedProcesses } from '../../clusters/process/index.ts';
 import { runLoad } from '../../load/index.ts';
 import { runCli, waitFor } from '../helpers/cli.ts';
 import { flaggerIstioQuery } from '../helpers/flagger-queries.ts';
+import { testStateDir } from '../helpers/test-state.ts';
 
 const NS = 'default';
 const HOST = 'web.example.com';
@@ -106,7 +106,7 @@ describe('mesh data plane (integration)', function () {
 
   before(async () => {
     vegeta = (await provisionBinaries(['vegeta'])).vegeta!.path;
-    stateDir = await mkdtemp(join(tmpdir(), 'testbed-mesh-'));
+    stateDir = await testStateDir('mesh');
     const up = await runCli(['cluster', 'up', '--name', name], env());
     expect(up.exitCode, up.all).to.equal(0);
     info = JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;

@@ -34,6 +34,21 @@ describe('local processes', () => {
     expect(await findOwnedProcesses(owner)).to.deep.equal([]);
   });
 
+  it('reaps every owner inside a folder, and none beside it', async () => {
+    const run = `/tmp/${owner}`;
+    const start = async (o: string) => {
+      const p = new LocalProcess({ name: 'orphan', command: 'sleep', args: ['30'], logFile: join(env.dir(), `${o.split('/').pop()}.log`), owner: o });
+      await p.start();
+      return p;
+    };
+    const inside = [await start(`${run}/a/clusters/x`), await start(`${run}/b`)];
+    const beside = await start(`${run}-other/c`);
+    expect((await findOwnedProcesses({ under: run })).sort()).to.deep.equal(inside.map((p) => p.pid).sort());
+    expect(await reapOwnedProcesses({ under: run })).to.equal(2);
+    expect(await isAlive(beside.pid!)).to.equal(true);
+    await beside.stop();
+  });
+
   it('hands out loopback ports that are free and not handed out twice', async () => {
     const busy = createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
