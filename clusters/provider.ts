@@ -21,8 +21,29 @@ export interface ClusterConnection {
   readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
+/** Controllers a scenario runs with flags of its choosing, and stops and starts to test how they recover. */
+export type ControllerName = 'reloader' | 'wave';
+
+export interface ControllerRun {
+  readonly version: string;
+  /** Something the user should know about how it runs, e.g. a listener beyond loopback. */
+  readonly notice?: string;
+}
+
+export interface Controllers {
+  /**
+   * Runs the controller with these of its own flags (restarting it when it runs with others, a
+   * no-op when it runs with these), and resolves once it is healthy, with its version. Throws a
+   * {@link ProviderError} (or the component's unavailability) naming why it cannot run here.
+   */
+  run(name: ControllerName, flags: readonly string[]): Promise<ControllerRun>;
+  /** Stops it; resolves once it no longer runs. A no-op when it does not run. */
+  stop(name: ControllerName): Promise<void>;
+}
+
 export interface ProviderSession {
   readonly connection: ClusterConnection;
+  readonly controllers: Controllers;
   /** Ends the run: stops a cluster the provider started (unless kept); never touches one it found. */
   close(options: { readonly keep: boolean }): Promise<void>;
 }

@@ -9,6 +9,10 @@ export interface CheckResult {
   readonly observed: unknown;
   readonly reason: string;
   readonly at: string;
+  /** The matrix column, e.g. the mechanism under test; a name is unique within its variant. */
+  readonly variant?: string;
+  /** Cause and effect behind the observation. */
+  readonly chain?: readonly string[];
 }
 
 /** What decided a verdict: the first failed check, or the step that crashed. */

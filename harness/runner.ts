@@ -3,11 +3,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { AttemptId, EngineEvent, TimelineEntry } from './events.ts';
 import { KubeClient, watchEvents } from '../clusters/kube/index.ts';
-import { SCENARIO_LABEL, type ClusterConnection } from '../clusters/provider.ts';
+import { SCENARIO_LABEL, type ClusterConnection, type Controllers } from '../clusters/provider.ts';
 import { redactDeep } from './redaction.ts';
 import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
-import type { LoadRequest, RunningLoad, Scenario, ScenarioContext } from './scenario.ts';
-import { LoadMetrics, runLoad } from '../load/index.ts';
+import type { CheckContext, LoadRequest, LoadWindow, RunningLoad, Scenario, ScenarioContext } from './scenario.ts';
+import { LoadMetrics, isFailure, runLoad, type LoadResult } from '../load/index.ts';
 import { MetricsEndpoint } from './metrics-endpoint.ts';
 import { resolveTunables, type TunableSpecs } from './tunables.ts';
 
@@ -24,6 +24,7 @@ export interface RunOptions {
   readonly repeat: number;
   readonly keep: boolean;
   readonly cluster: ClusterConnection;
+  readonly controllers: Controllers;
   /** Absent when no selected scenario needs load. */
   readonly load?: LoadTools;
   readonly emit: (event: EngineEvent) => void;
@@ -50,6 +51,24 @@ function settingsFor(scenario: Scenario, settings: Readonly<Record<string, strin
   return Object.fromEntries(Object.entries(settings).filter(([k]) => k in scenario.tunables));
 }
 
+/** Only the context a check was given, so results without a variant or chain stay as they were. */
+const checkContext = ({ variant, chain }: CheckContext): CheckContext => ({ ...(variant ? { variant } : {}), ...(chain ? { chain } : {}) });
+
+/** What clients of one load saw from now on: the results arriving after this call. */
+function windowOver(results: readonly LoadResult[]): LoadWindow {
+  const from = results.length;
+  return {
+    read() {
+      const seen = results.slice(from);
+      const failuresByStatus: Record<string, number> = {};
+      for (const r of seen) if (isFailure(r.code)) failuresByStatus[r.code] = (failuresByStatus[r.code] ?? 0) + 1;
+      const latencies = seen.map((r) => r.latencyMs).sort((a, b) => a - b);
+      const p99Ms = latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)]! : 0;
+      return { requests: seen.length, failures: Object.values(failuresByStatus).reduce((a, b) => a + b, 0), failuresByStatus, p99Ms };
+    },
+  };
+}
+
 const describeError = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 async function runAttempt(scenario: Scenario, attempt: number, options: RunOptions, kube: KubeClient, kc: KubeConfig, loadTarget: LoadMetricsTarget): Promise<Verdict> {
@@ -64,6 +83,8 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
   const cleanups: Array<() => Promise<void>> = [];
   let crash: { step: string; error: string } | undefined;
   let currentStep = '(setup)';
+  /** The innermost step each error came out of: what a crash is blamed on, once the steps around it have unwound. */
+  const thrownIn = new WeakMap<object, string>();
   const tunables = resolveTunables(scenario.name, scenario.tunables as TunableSpecs, settingsFor(scenario, options.settings));
   const namespace = `tb-${scenario.name}-${randomBytes(3).toString('hex')}`.slice(0, 63);
   emit({ type: 'attempt-begin', id, namespace, tunables });
@@ -85,6 +106,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     const abort = new AbortController();
     const loadName = `${scenario.name}-${attempt}-${name}`;
     let seen = { requests: 0, failures: 0 };
+    const results: LoadResult[] = [];
     timeline({ kind: 'note', message: `load ${name} starts: ${JSON.stringify(profile)} to Host ${host}${path}` });
     const done = loadTarget.ensure().then(() =>
       runLoad({
@@ -95,7 +117,10 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
         workDir: tools.resultsDir,
         env: options.cluster.processEnv,
         signal: abort.signal,
-        onResult: (r) => loadTarget.metrics.observe(loadName, r),
+        onResult: (r) => {
+          results.push(r);
+          loadTarget.metrics.observe(loadName, r);
+        },
         onProgress: (p) => {
           sample('load rps', p.requests - seen.requests, { load: name });
           sample('load errors', p.failures - seen.failures, { load: name });
@@ -109,6 +134,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
         abort.abort();
         return done;
       },
+      window: () => windowOver(results),
     };
     loads.add(running);
     done.then(
@@ -124,6 +150,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     kube,
     kubeconfig: options.cluster.kubeconfig,
     cluster: { gatewayUrl: options.cluster.gatewayUrl, prometheusUrl: options.cluster.prometheusUrl },
+    controllers: options.controllers,
     startLoad,
     sample,
     async step(name, body) {
@@ -139,6 +166,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
         return result;
       } catch (err) {
         emit({ type: 'step-end', id, step: name, ok: false, durationMs: Date.now() - t0, error: describeError(err) });
+        if (typeof err === 'object' && err && !thrownIn.has(err)) thrownIn.set(err, name);
         throw err;
       } finally {
         currentStep = outer;
@@ -161,13 +189,13 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
       }
       throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `; last error: ${describeError(last)}` : ''}`);
     },
-    check(name, { expected, observed, reason, pass }) {
+    check(name, { expected, observed, reason, pass, ...context }) {
       const ok = pass ?? isDeepStrictEqual(expected, observed);
-      record({ name, status: ok ? 'pass' : 'fail', expected, observed, reason });
+      record({ name, status: ok ? 'pass' : 'fail', expected, observed, reason, ...checkContext(context) });
       return ok;
     },
-    skip(name, reason) {
-      record({ name, status: 'skipped', expected: null, observed: null, reason });
+    skip(name, reason, context = {}) {
+      record({ name, status: 'skipped', expected: null, observed: null, reason, ...checkContext(context) });
     },
     note(message, data) {
       timeline({ kind: 'note', message, ...(data ? { data } : {}) });
@@ -203,7 +231,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     currentStep = '(scenario body)';
     await scenario.run(context as ScenarioContext<never>);
   } catch (err) {
-    crash = { step: currentStep, error: describeError(err) };
+    crash = { step: (typeof err === 'object' && err && thrownIn.get(err)) || currentStep, error: describeError(err) };
   } finally {
     for (const load of loads) await load.stop().catch(() => {});
     for (const cleanup of cleanups.reverse()) {

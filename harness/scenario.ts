@@ -1,4 +1,5 @@
 import type { KubeClient } from '../clusters/kube/index.ts';
+import type { Controllers } from '../clusters/provider.ts';
 import type { LoadProfile, LoadSummary } from '../load/index.ts';
 import type { TunableSpecs, TunableValues } from './tunables.ts';
 
@@ -13,6 +14,8 @@ export interface ScenarioContext<T> {
   readonly kubeconfig: string;
   /** The mesh's ingress gateway and Prometheus, both on loopback. */
   readonly cluster: { readonly gatewayUrl: string; readonly prometheusUrl: string };
+  /** The cluster's controllers (Reloader, Wave): run with a scenario's flags, stopped and started again. */
+  readonly controllers: Controllers;
   /**
    * Starts vegeta through the gateway in the background; it stops by itself at the end of its
    * profile, or at `stop()`, or when the attempt ends. Its rate and errors go on the timeline.
@@ -28,9 +31,9 @@ export interface ScenarioContext<T> {
    * A named check. It passes when `pass` is true, or, when `pass` is omitted, when observed
    * deep-equals expected. Returns whether it passed.
    */
-  check(name: string, result: { expected: unknown; observed: unknown; reason: string; pass?: boolean }): boolean;
+  check(name: string, result: { expected: unknown; observed: unknown; reason: string; pass?: boolean } & CheckContext): boolean;
   /** A check that cannot apply here (a tool is missing); reported as skipped, never as a pass. */
-  skip(name: string, reason: string): void;
+  skip(name: string, reason: string, context?: CheckContext): void;
   note(message: string, data?: Record<string, unknown>): void;
   /** A number for the report (applies/s, p99 latency…). */
   metric(name: string, value: number): void;
@@ -38,6 +41,14 @@ export interface ScenarioContext<T> {
   redact(secret: string): void;
   /** Cleanup to run after the body, even when it failed; cleanups run in reverse. */
   defer(cleanup: () => Promise<void>): void;
+}
+
+/** Where a check stands in a matrix, and how its observation came about. */
+export interface CheckContext {
+  /** The column of a matrix, e.g. the mechanism under test; reports compare a check across variants. */
+  readonly variant?: string;
+  /** Cause and effect, in order: which change, which hash, which ReplicaSet revision, which pods. */
+  readonly chain?: readonly string[];
 }
 
 export interface LoadRequest {
@@ -52,6 +63,13 @@ export interface RunningLoad {
   /** Ends the load early (SIGINT to vegeta, which records what is in flight) and summarises it. */
   stop(): Promise<LoadSummary>;
   readonly done: Promise<LoadSummary>;
+  /** Starts counting what clients see from now on, for a check about one phase (a rollout). */
+  window(): LoadWindow;
+}
+
+export interface LoadWindow {
+  /** Requests, failures (by status) and p99 since the window opened. */
+  read(): { readonly requests: number; readonly failures: number; readonly failuresByStatus: Readonly<Record<string, number>>; readonly p99Ms: number };
 }
 
 export interface Scenario<S extends TunableSpecs = TunableSpecs> {

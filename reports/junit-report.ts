@@ -1,4 +1,5 @@
 import type { CheckResult } from '../harness/results.ts';
+import { checkLabel } from './check-matrix.ts';
 import type { RunReport } from './run-report.ts';
 
 const escape = (s: string) =>
@@ -20,13 +21,13 @@ export function renderJunit(report: RunReport): string {
   let errors = 0;
   const suites: string[] = [];
   for (const scenario of report.scenarios) {
-    const names = [...new Set(scenario.attempts.flatMap((a) => a.checks.map((c) => c.name)))];
+    const names = [...new Set(scenario.attempts.flatMap((a) => a.checks.map(checkLabel)))];
     const cases: string[] = [];
     let suiteFailures = 0;
     let suiteErrors = 0;
     let skipped = 0;
     for (const name of names) {
-      const results = scenario.attempts.flatMap((a) => a.checks.filter((c) => c.name === name).map((c) => ({ attempt: a.attempt, c })));
+      const results = scenario.attempts.flatMap((a) => a.checks.filter((c) => checkLabel(c) === name).map((c) => ({ attempt: a.attempt, c })));
       const failed = results.filter((r) => r.c.status === 'fail');
       const passed = results.filter((r) => r.c.status === 'pass');
       const last = results.at(-1)!.c;
@@ -46,7 +47,8 @@ export function renderJunit(report: RunReport): string {
       } else if (failed.length) {
         suiteFailures++;
         const f = failed.at(-1)!.c;
-        cases.push(`${open}\n      <failure message="${escape(failureMessage(f))}" type="CheckFailed">${escape(`${f.reason}\nexpected: ${show(f.expected)}\nobserved: ${show(f.observed)}`)}</failure>\n    </testcase>`);
+        const chain = f.chain ? `\nchain: ${f.chain.join(' → ')}` : '';
+        cases.push(`${open}\n      <failure message="${escape(failureMessage(f))}" type="CheckFailed">${escape(`${f.reason}\nexpected: ${show(f.expected)}\nobserved: ${show(f.observed)}${chain}`)}</failure>\n    </testcase>`);
       } else {
         cases.push(`${open}</testcase>`);
       }

@@ -1,6 +1,7 @@
 import { cpus, hostname, platform, release } from 'node:os';
 import type { EngineEvent, Reporter, TimelineEntry } from '../harness/events.ts';
 import type { CheckResult, DecidedBy, Verdict } from '../harness/results.ts';
+import { checkMatrix, type CheckMatrix } from './check-matrix.ts';
 
 /**
  * report.json, schema version 1. Documented in reports/README.md; a test asserts the shape.
@@ -39,6 +40,8 @@ export interface AttemptReport {
   durationMs: number;
   readonly steps: Array<{ name: string; ok: boolean; durationMs: number; error?: string }>;
   readonly checks: CheckResult[];
+  /** The checks side by side, one column per variant (a mechanism under test), when they have variants. */
+  matrix?: CheckMatrix;
   readonly timeline: TimelineEntry[];
   metrics: Readonly<Record<string, number>>;
 }
@@ -86,7 +89,8 @@ export class RunReportBuilder implements Reporter {
         const attempt = this.#attempt(event.id.scenario);
         const scenario = this.#scenario(event.id.scenario);
         if (!attempt || !scenario) return;
-        Object.assign(attempt, { verdict: event.verdict, decidedBy: event.decidedBy, durationMs: event.durationMs, metrics: event.metrics });
+        const matrix = checkMatrix(attempt.checks);
+        Object.assign(attempt, { verdict: event.verdict, decidedBy: event.decidedBy, durationMs: event.durationMs, metrics: event.metrics, ...(matrix ? { matrix } : {}) });
         const verdicts = scenario.attempts.map((a) => a.verdict as Verdict);
         scenario.verdict = aggregateVerdict(verdicts);
         scenario.passRate = verdicts.filter((v) => v === 'pass').length / verdicts.length;

@@ -1,10 +1,20 @@
 import type { EngineEvent, Reporter } from '../harness/events.ts';
 import type { ProgressTask } from '../clusters/progress.ts';
 import type { RunReportBuilder } from './run-report.ts';
+import { checkMatrix, type CheckMatrix } from './check-matrix.ts';
 import { TerminalProgress } from './terminal-progress.ts';
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 const MARKS = { pass: '✓', fail: '✗', skipped: '-' } as const;
+
+/** The checks side by side, a column per variant, as a fixed-width table. */
+function renderMatrix(m: CheckMatrix): string {
+  const first = Math.max(5, ...m.rows.map((r) => r.check.length));
+  const widths = m.variants.map((v) => Math.max(v.length, '- skipped'.length));
+  const line = (cells: string[]) => `    ${cells[0]!.padEnd(first)}  ${cells.slice(1).map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
+  const rows = m.rows.map((r) => line([r.check, ...m.variants.map((v) => { const s = r.results[v]; return s ? `${MARKS[s]} ${s}` : ''; })]));
+  return `\n${line(['check', ...m.variants])}\n${rows.join('\n')}\n`;
+}
 
 /** Live progress (scenario › step, elapsed), each check as it lands, and a summary table at the end. */
 export class TerminalReporter implements Reporter {
@@ -34,12 +44,15 @@ export class TerminalReporter implements Reporter {
       case 'check': {
         const c = event.check;
         const detail = c.status === 'fail' ? `: expected ${show(c.expected)}, observed ${show(c.observed)}; ${c.reason}` : c.status === 'skipped' ? `: skipped, ${c.reason}` : '';
-        this.out.write(`  ${MARKS[c.status]} ${c.name}${detail}\n`);
+        this.out.write(`  ${MARKS[c.status]} ${c.variant ? `[${c.variant}] ` : ''}${c.name}${detail}\n`);
         return;
       }
       case 'attempt-end': {
         const d = event.decidedBy;
         const why = d.kind === 'check' ? ` (decided by check "${d.name}")` : d.kind === 'step' ? ` (step "${d.name}": ${d.error})` : '';
+        const checks = this.builder.report?.scenarios.find((s) => s.scenario === event.id.scenario)?.attempts.at(-1)?.checks ?? [];
+        const matrix = checkMatrix(checks);
+        if (matrix) this.out.write(renderMatrix(matrix));
         this.out.write(`  → ${event.verdict.toUpperCase()}${why} in ${(event.durationMs / 1000).toFixed(1)} s\n`);
         for (const [name, value] of Object.entries(event.metrics)) this.out.write(`    ${name}: ${Number.isInteger(value) ? value : value.toFixed(2)}\n`);
         return;

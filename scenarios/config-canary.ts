@@ -2,7 +2,8 @@ import type { KubeObject } from '../clusters/kube/index.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { CONFIG, TUTORIAL_GATE, configMap } from './canary/canary-app.ts';
-import { EXPECTED_AFTER_ROLLBACK, afterRollback, apply, givenCanary, untilAnalysisEnds, viaGateway } from './canary/canary-run.ts';
+import { EXPECTED_AFTER_ROLLBACK, afterRollback, givenCanary, untilAnalysisEnds } from './canary/canary-run.ts';
+import { apply, viaGateway } from './scenario-apply.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
 

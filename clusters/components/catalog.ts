@@ -11,10 +11,23 @@ export interface ReleaseArtifact {
   readonly archiveMember?: string;
 }
 
-/** How to build a component from the Go module proxy through a wrapper module in this repo. */
-export interface GoBuildRecipe {
-  /** Absolute path of the wrapper module. */
-  readonly moduleDir: string;
+/** How to build a component from the Go module proxy. */
+export type GoBuildRecipe = GoBuildSteps & (
+  | {
+      /** Absolute path of the wrapper module in this repo, whose go.mod and go.sum pin the build. */
+      readonly moduleDir: string;
+    }
+  | {
+      /**
+       * Build the main package at this version with upstream's own go.mod and go.sum (`go install
+       * pkg@version`, checked against the checksum database): a wrapper module cannot pin a module
+       * that the proxy here refuses, since its go.sum cannot be written.
+       */
+      readonly upstreamVersion: string;
+    }
+);
+
+interface GoBuildSteps {
   /** Import path of the main package. */
   readonly mainPackage: string;
   /** The binary the build writes. */
@@ -22,7 +35,7 @@ export interface GoBuildRecipe {
   readonly ldflags: readonly string[];
   /** Go build tags, e.g. to leave out service discovery we never use. */
   readonly tags?: readonly string[];
-  /** Edits to the pinned module's source, applied through `go build -overlay`; each must match exactly once. */
+  /** Edits to the pinned module's source, made in a scratch copy of it at build time; each must match exactly once. */
   readonly sourcePatches?: readonly SourcePatch[];
 }
 
@@ -47,9 +60,10 @@ export interface ComponentSpec {
   readonly version: string;
   /**
    * `core`: what the embedded cluster and `npm test` run, provisioned on demand.
+   * `addon`: a controller started only when a scenario asks for it, and skipped where it cannot be had.
    * `provider-tool`: a command the kind provider runs, installed when asked (`testbed doctor --install`).
    */
-  readonly scope: 'core' | 'provider-tool';
+  readonly scope: 'core' | 'addon' | 'provider-tool';
   /** Binaries this component provides. A Go build may provide them as links to one multi-call binary. */
   readonly binaries: readonly string[];
   /** Official release binaries; absent when upstream publishes only container images. */
@@ -66,6 +80,9 @@ export function goRecipe(spec: ComponentSpec): GoBuildRecipe {
   if ('unavailable' in spec.goBuild) throw new Error(`no Go build of ${spec.name} ${spec.version}: ${spec.goBuild.unavailable}`);
   return spec.goBuild;
 }
+
+/** The environment variable the patched Reloader build reads its listen address from. */
+export const RELOADER_LISTEN_ENV = 'TESTBED_RELOADER_LISTEN_ADDRESS';
 
 const goArch = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
 const wrapperModule = (name: string) => fileURLToPath(new URL(`./go/${name}`, import.meta.url));
@@ -182,6 +199,45 @@ const flagger: ComponentSpec = {
   },
 };
 
+const reloader: ComponentSpec = {
+  name: 'reloader',
+  version: versions.reloader,
+  scope: 'core',
+  binaries: ['reloader'],
+  goBuild: {
+    moduleDir: wrapperModule('reloader'),
+    mainPackage: 'github.com/stakater/Reloader',
+    output: 'reloader',
+    ldflags: [`-X github.com/stakater/Reloader/pkg/common.Version=${versions.reloader}`],
+    sourcePatches: [{
+      module: 'github.com/stakater/Reloader',
+      file: 'internal/pkg/cmd/reloader.go',
+      find: 'http.ListenAndServe(constants.DefaultHttpListenAddr, nil)',
+      replace: `http.ListenAndServe(func() string { if a := os.Getenv("${RELOADER_LISTEN_ENV}"); a != "" { return a }; return "127.0.0.1" + constants.DefaultHttpListenAddr }(), nil)`,
+      reason: `Reloader serves /metrics and /live on ":9090", every interface, and has no flag to change it; every listener here binds loopback only, on the port the harness picks (${RELOADER_LISTEN_ENV}, else 127.0.0.1:9090)`,
+    }],
+  },
+};
+
+/**
+ * controller-runtime binds its metrics server to this package variable (":8080", every
+ * interface) when the manager's options leave it unset, as Wave's do.
+ */
+export const WAVE_METRICS_ADDRESS = '127.0.0.1:8080';
+
+const wave: ComponentSpec = {
+  name: 'wave',
+  version: versions.wave,
+  scope: 'addon',
+  binaries: ['wave'],
+  goBuild: {
+    mainPackage: 'github.com/wave-k8s/wave/cmd/manager',
+    upstreamVersion: versions.wave,
+    output: 'manager',
+    ldflags: [`-X sigs.k8s.io/controller-runtime/pkg/metrics/server.DefaultBindAddress=${WAVE_METRICS_ADDRESS}`],
+  },
+};
+
 const vegeta: ComponentSpec = {
   name: 'vegeta',
   version: versions.vegeta,
@@ -250,7 +306,13 @@ const kubectl: ComponentSpec = {
   goBuild: { moduleDir: wrapperModule('kubectl'), mainPackage: 'k8s.io/kubernetes/cmd/kubectl', output: 'kubectl', ldflags: kubernetesVersionLdflags },
 };
 
-export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus, flagger, vegeta, actionlint, kind, istioctl, kubectl };
+export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus, flagger, reloader, wave, vegeta, actionlint, kind, istioctl, kubectl };
+
+/**
+ * Tools scenarios run on this machine whatever the provider: the load generator, and kubectl
+ * (config-change applies kustomizations with it; conflicting-apply checks its applies).
+ */
+export const LOCAL_TOOLS: readonly string[] = ['vegeta', 'kubectl'];
 
 /** The component that provides `binary`. */
 export function componentOf(binary: string): ComponentSpec {

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { chmod, cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Progress } from '../progress.ts';
 import type { GoBuildRecipe, SourcePatch } from './catalog.ts';
@@ -31,17 +31,22 @@ export async function goBuild(
   label: string,
 ): Promise<void> {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const run = async (step: string, cwd: string, args: string[], onLine?: (line: string) => void): Promise<string> => {
+  const run = async (step: string, cwd: string, args: string[], onLine?: (line: string) => void, env: Record<string, string> = {}): Promise<string> => {
     progress.command(['go', ...args]);
     log.write(`$ go ${args.join(' ')}\n`);
-    const child = execa('go', args, { cwd, env: goBuildEnv, all: true, reject: false, stdin: 'ignore' });
+    const child = execa('go', args, { cwd, env: { ...goBuildEnv, ...env }, all: true, reject: false, stdin: 'ignore' });
+    let lastLine = '';
     child.all?.on('data', (chunk: Buffer) => {
       log.write(chunk);
-      if (onLine) for (const line of chunk.toString().split('\n')) if (line.trim()) onLine(line);
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        lastLine = line.trim();
+        onLine?.(line);
+      }
     });
     const result = await child;
     if (result.failed) {
-      const reason = result.exitCode === undefined ? (result.originalMessage ?? 'could not run go') : `exit ${result.exitCode}`;
+      const reason = result.exitCode === undefined ? (result.originalMessage ?? 'could not run go') : `exit ${result.exitCode}${lastLine ? ` (${lastLine})` : ''}`;
       throw new BuildError(step, logFile, reason);
     }
     return result.stdout as string;
@@ -51,11 +56,11 @@ export async function goBuild(
    * happens in a scratch copy of the wrapper module that replaces each patched module with a
    * writable copy of it.
    */
-  const patchedModule = async (patches: readonly SourcePatch[]): Promise<string> => {
+  const patchedModule = async (moduleDir: string, patches: readonly SourcePatch[]): Promise<string> => {
     const scratch = `${outputPath}.src`;
-    await cp(recipe.moduleDir, join(scratch, 'wrapper'), { recursive: true });
+    await cp(moduleDir, join(scratch, 'wrapper'), { recursive: true });
     for (const module of new Set(patches.map((p) => p.module))) {
-      const source = (await run('locate patched module', recipe.moduleDir, ['list', '-m', '-f', '{{.Dir}}', module])).trim();
+      const source = (await run('locate patched module', moduleDir, ['list', '-m', '-f', '{{.Dir}}', module])).trim();
       const copy = join(scratch, 'modules', module);
       await cp(source, copy, { recursive: true });
       await chmodTree(copy);
@@ -72,28 +77,21 @@ export async function goBuild(
     }
     return join(scratch, 'wrapper');
   };
+  const flags = [...(recipe.tags?.length ? ['-tags', recipe.tags.join(',')] : []), '-trimpath', '-ldflags', ['-s', '-w', ...recipe.ldflags].join(' ')];
   const task = progress.begin(label);
   try {
-    task.update('go mod download');
-    await run('go mod download', recipe.moduleDir, ['mod', 'download']);
-    const buildDir = recipe.sourcePatches?.length ? await patchedModule(recipe.sourcePatches) : recipe.moduleDir;
     let compiled = 0;
-    await run(
-      'go build',
-      buildDir,
-      [
-        'build',
-        '-v',
-        '-trimpath',
-        ...(recipe.tags?.length ? ['-tags', recipe.tags.join(',')] : []),
-        '-ldflags',
-        ['-s', '-w', ...recipe.ldflags].join(' '),
-        '-o',
-        outputPath,
-        recipe.mainPackage,
-      ],
-      () => task.update(`${++compiled} packages compiled`),
-    );
+    const onLine = () => task.update(`${++compiled} packages compiled`);
+    if ('upstreamVersion' in recipe) {
+      // Outside any module, so only upstream's go.mod and go.sum decide what is built.
+      await mkdir(`${outputPath}.src`, { recursive: true });
+      await run('go install', `${outputPath}.src`, ['install', '-v', ...flags, `${recipe.mainPackage}@${recipe.upstreamVersion}`], onLine, { GOBIN: dirname(outputPath) });
+    } else {
+      task.update('go mod download');
+      await run('go mod download', recipe.moduleDir, ['mod', 'download']);
+      const buildDir = recipe.sourcePatches?.length ? await patchedModule(recipe.moduleDir, recipe.sourcePatches) : recipe.moduleDir;
+      await run('go build', buildDir, ['build', '-v', ...flags, '-o', outputPath, recipe.mainPackage], onLine);
+    }
     task.end('done');
   } catch (err) {
     task.end('failed', (err as Error).message);

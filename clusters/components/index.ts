@@ -1,5 +1,5 @@
 export { versions, prometheusModuleVersion, type ComponentName } from './versions.ts';
-export { catalog, componentOf, goRecipe, type ComponentSpec } from './catalog.ts';
+export { catalog, componentOf, goRecipe, overrideEnvVar, LOCAL_TOOLS, RELOADER_LISTEN_ENV, WAVE_METRICS_ADDRESS, type ComponentSpec } from './catalog.ts';
 export { cacheRoot } from './cache-dir.ts';
 export { expectedSha256 } from './release-download.ts';
 export { BuildError } from './go-build.ts';
@@ -16,3 +16,4 @@ export {
 } from './provision.ts';
 export { istioCrdManifest, istioCrds, ISTIO_KINDS } from './istio-crds.ts';
 export { flaggerManifests, type FlaggerManifests } from './flagger-manifests.ts';
+export { reloaderManifests, RELOADER_NAMESPACE, type ReloaderManifests } from './reloader-manifests.ts';

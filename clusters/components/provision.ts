@@ -47,12 +47,24 @@ export class ComponentUnavailableError extends Error {
       [
         `${binary} ${spec.version} is not available. Tried:`,
         ...attempts.map((a) => `  - ${a}`),
-        spec.scope === 'core'
-          ? `Supply it with --bin ${binary}=PATH or ${overrideEnvVar(binary)}=PATH, or install Go >= 1.26 and run \`testbed components install\`.`
-          : `Put ${binary} ${spec.version} on PATH, or point ${overrideEnvVar(binary)} at it.`,
+        supplyHint(spec, binary),
       ].join('\n'),
     );
     this.name = 'ComponentUnavailableError';
+  }
+}
+
+function supplyHint(spec: ComponentSpec, binary: string): string {
+  switch (spec.scope) {
+    case 'core':
+      return `Supply it with --bin ${binary}=PATH or ${overrideEnvVar(binary)}=PATH, or install Go >= 1.26 and run \`testbed components install\`.`;
+    case 'addon': {
+      const recipe = 'unavailable' in spec.goBuild ? undefined : spec.goBuild;
+      const elsewhere = recipe && 'upstreamVersion' in recipe ? ` (built where the Go module proxy serves it: \`go install ${recipe.mainPackage}@${recipe.upstreamVersion}\`)` : '';
+      return `Supply it with ${overrideEnvVar(binary)}=PATH${elsewhere}.`;
+    }
+    case 'provider-tool':
+      return `Put ${binary} ${spec.version} on PATH, or point ${overrideEnvVar(binary)} at it.`;
   }
 }
 
@@ -116,7 +128,8 @@ async function installByGoBuild(spec: ComponentSpec, binDir: string, logFile: st
   for (const binary of spec.binaries) {
     if (binary !== recipe.output) await symlink(recipe.output, join(binDir, binary));
   }
-  return `Go module proxy via ${recipe.moduleDir} (${go.stdout.trim()})`;
+  const via = 'moduleDir' in recipe ? recipe.moduleDir : `${recipe.mainPackage}@${recipe.upstreamVersion}`;
+  return `Go module proxy via ${via} (${go.stdout.trim()})`;
 }
 
 /**

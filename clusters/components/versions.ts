@@ -11,6 +11,10 @@ export const versions = {
   /** Istio's CRDs come from the istio.io/api module at this version. */
   istio: 'v1.32.0',
   flagger: 'v1.44.0',
+  /** Stakater Reloader: restarts workloads when a ConfigMap or Secret they use changes. */
+  reloader: 'v1.4.22',
+  /** Wave (wave-k8s/wave): the same by a config-hash annotation; not served by the Go module proxy here. */
+  wave: 'v0.11.0',
   /** The load generator. k6 is AGPL-licensed, which this project may not use. */
   vegeta: 'v12.13.0',
   /** Checks the GitHub workflows in `npm test`. */

@@ -1,75 +1,169 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { flaggerManifests, provisionBinaries } from '../components/index.ts';
-import { KubeClient } from '../kube/index.ts';
-import { freePort, isAlive } from '../process/index.ts';
+import { flaggerManifests, provisionBinaries, reloaderManifests, WAVE_METRICS_ADDRESS, type ResolvedBinary } from '../components/index.ts';
+import { KubeClient, type KubeObject } from '../kube/index.ts';
+import { freePort, isAlive, terminate, type ComponentProcess } from '../process/index.ts';
+import type { ControllerName, Controllers } from '../provider.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { installCrds, applyAll } from './cluster-setup.ts';
 import { ClusterPaths, readClusterInfo, writeClusterInfo, type ClusterInfo } from './cluster-state.ts';
 import { adminClient, describeSource } from './embedded-cluster.ts';
 import { Flagger } from './flagger.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
+import { Reloader } from './reloader.ts';
 import { registerScrapeTarget } from './scrape-targets.ts';
+import { Wave, waveAccess, WAVE_SERVICE_ACCOUNT } from './wave.ts';
 
-/** Controllers a scenario may need, started on demand and then kept with the cluster until `down`. */
-export const ADDONS = ['flagger'] as const;
+/** Controllers started on demand and then kept with the cluster until `down`. */
+export const ADDONS = ['flagger', 'reloader', 'wave'] as const;
 export type Addon = (typeof ADDONS)[number];
 
 const TOKEN_SECONDS = 24 * 3600;
+const STOP_GRACE_MS = 10_000;
+
+/** How one add-on is installed and run: its binary, its objects, its ServiceAccount, its process. */
+interface AddonLaunch {
+  readonly binary: string;
+  readonly crds?: readonly KubeObject[];
+  readonly access: readonly KubeObject[];
+  readonly serviceAccount: { readonly namespace: string; readonly name: string };
+  /** The process, run as that ServiceAccount; `port` is free on 127.0.0.1. */
+  process(binary: string, kubeconfig: string, port: number): AddonProcess;
+}
+
+type AddonProcess = ComponentProcess & { readonly metricsAddress: string; start(): Promise<void> };
+
+async function launchOf(addon: Addon, paths: ClusterPaths, info: ClusterInfo, flags: readonly string[], progress: Progress): Promise<AddonLaunch> {
+  const log = { logFile: paths.log(addon), owner: paths.owner };
+  switch (addon) {
+    case 'flagger': {
+      const m = await flaggerManifests(progress);
+      return { binary: 'flagger', crds: m.crds, access: m.access, serviceAccount: m.serviceAccount, process: (binary, kubeconfig, port) => new Flagger({ binary, kubeconfig, port, prometheusUrl: info.prometheusUrl, ...log }) };
+    }
+    case 'reloader': {
+      const m = await reloaderManifests(progress);
+      return { binary: 'reloader', access: m.access, serviceAccount: m.serviceAccount, process: (binary, kubeconfig, port) => new Reloader({ binary, kubeconfig, port, namespace: m.serviceAccount.namespace, flags, ...log }) };
+    }
+    case 'wave':
+      return {
+        binary: 'wave',
+        access: waveAccess,
+        serviceAccount: WAVE_SERVICE_ACCOUNT,
+        process: (binary, kubeconfig) => new Wave({ binary, kubeconfig, metricsAddress: WAVE_METRICS_ADDRESS, flags, ...log }),
+      };
+  }
+}
+
+/** A kubeconfig for `sa`, with a TokenRequest token, so the add-on can do what its upstream RBAC allows and no more. */
+async function serviceAccountKubeconfig(kube: KubeClient, info: ClusterInfo, paths: ClusterPaths, sa: AddonLaunch['serviceAccount'], file: string): Promise<void> {
+  const { status } = await kube.call<{ status: { token: string } }>('POST', `/api/v1/namespaces/${sa.namespace}/serviceaccounts/${sa.name}/token`, {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: TOKEN_SECONDS } },
+  });
+  const caPem = await readFile(join(paths.pki, 'ca.crt'), 'utf8');
+  const user = `system:serviceaccount:${sa.namespace}:${sa.name}`;
+  await writeFile(file, renderKubeconfig({ clusterName: `testbed-${info.name}`, server: info.apiServerUrl, caPem, user, credentials: { token: status.token } }), { mode: 0o600 });
+}
 
 /**
- * Starts Flagger as its own ServiceAccount, with its CRDs and RBAC from the pinned module, the
- * Istio provider and the cluster's Prometheus; Prometheus scrapes it. Returns the updated info.
+ * Wave's metrics listener is controller-runtime's default, which only a build from the module
+ * moves to loopback; a binary someone else built binds every interface.
  */
-async function startFlagger(info: ClusterInfo, paths: ClusterPaths, progress: Progress): Promise<ClusterInfo> {
-  const { flagger: binary } = await provisionBinaries(['flagger'], { progress });
-  const manifests = await flaggerManifests(progress);
+function listenerNotice(addon: Addon, binary: ResolvedBinary): string | undefined {
+  if (addon !== 'wave' || binary.source.kind !== 'override') return undefined;
+  return `wave from ${binary.source.via} was not built by the testbed, so its metrics server binds controller-runtime's default ":8080" on every interface, not ${WAVE_METRICS_ADDRESS}`;
+}
+
+/**
+ * Installs `addon`'s objects from its pinned sources, starts it as its own ServiceAccount with
+ * `flags`, and lists it for Prometheus. Returns the updated info.
+ */
+async function startAddon(addon: Addon, flags: readonly string[], info: ClusterInfo, paths: ClusterPaths, progress: Progress): Promise<{ info: ClusterInfo; notice?: string }> {
+  const launch = await launchOf(addon, paths, info, flags, progress);
+  const { [launch.binary]: binary } = await provisionBinaries([launch.binary], { progress });
+  const notice = listenerNotice(addon, binary!);
   const kube = await KubeClient.fromKubeConfig(adminClient(info));
   try {
-    const task = progress.begin('install Flagger CRDs and RBAC');
-    await installCrds(kube, manifests.crds);
-    await applyAll(kube, manifests.access);
-    const { namespace, name } = manifests.serviceAccount;
-    const { status } = await kube.call<{ status: { token: string } }>('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
-      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: TOKEN_SECONDS } },
-    });
+    const task = progress.begin(`install ${addon}'s ${launch.crds ? 'CRDs and ' : ''}RBAC`);
+    if (launch.crds) await installCrds(kube, launch.crds);
+    await applyAll(kube, launch.access);
+    const kubeconfig = join(paths.pki, `${addon}.kubeconfig`);
+    await serviceAccountKubeconfig(kube, info, paths, launch.serviceAccount, kubeconfig);
     task.end('done');
-    const kubeconfig = join(paths.pki, 'flagger.kubeconfig');
-    const caPem = await readFile(join(paths.pki, 'ca.crt'), 'utf8');
-    await writeFile(kubeconfig, renderKubeconfig({ clusterName: `testbed-${info.name}`, server: info.apiServerUrl, caPem, user: `system:serviceaccount:${namespace}:${name}`, credentials: { token: status.token } }), { mode: 0o600 });
-    const flagger = new Flagger({ binary: binary!.path, port: await freePort(), kubeconfig, prometheusUrl: info.prometheusUrl, logFile: paths.log('flagger'), owner: paths.owner });
-    const start = progress.begin(`start flagger ${binary!.version}`);
-    progress.command([flagger.process.options.command, ...flagger.process.options.args]);
+    const component = launch.process(binary!.path, kubeconfig, await freePort());
+    const start = progress.begin(`start ${addon} ${binary!.version}${flags.length ? ` ${flags.join(' ')}` : ''}`);
+    progress.command([component.process.options.command, ...component.process.options.args]);
     try {
-      await flagger.start();
-      start.end('done');
+      await component.start();
+      start.end('done', notice);
     } catch (err) {
       start.end('failed');
-      await flagger.stop();
+      await component.stop();
       throw err;
     }
-    await registerScrapeTarget(info.scrapeTargetsDir, 'flagger', 'flagger', flagger.metricsAddress);
+    await registerScrapeTarget(info.scrapeTargetsDir, addon, addon, component.metricsAddress);
+    const port = Number(component.metricsAddress.split(':').at(-1));
     return {
-      ...info,
-      versions: { ...info.versions, flagger: describeSource(binary!) },
-      processes: { ...info.processes, flagger: flagger.process.pid! },
-      ports: { ...info.ports, flagger: flagger.options.port },
+      info: {
+        ...info,
+        versions: { ...info.versions, [addon]: describeSource(binary!) },
+        processes: { ...info.processes, [addon]: component.process.pid! },
+        ports: { ...info.ports, [addon]: port },
+        addonFlags: { ...info.addonFlags, [addon]: flags },
+      },
+      ...(notice ? { notice } : {}),
     };
   } finally {
     kube.close();
   }
 }
 
-/** Makes sure each add-on runs in the named cluster; a no-op for those already running. */
-export async function ensureAddons(name: string, addons: readonly Addon[], progress: Progress = silentProgress): Promise<ClusterInfo> {
+async function clusterRecord(name: string, addons: readonly string[]): Promise<{ paths: ClusterPaths; info: ClusterInfo }> {
   const paths = new ClusterPaths(name);
-  let info = await readClusterInfo(paths);
-  if (!info) throw new Error(`no cluster "${name}" to add ${addons.join(', ')} to`);
+  const info = await readClusterInfo(paths);
+  if (!info) throw new Error(`no cluster "${name}" to run ${addons.join(', ')} in`);
+  return { paths, info };
+}
+
+const sameFlags = (a: readonly string[] | undefined, b: readonly string[]) => a !== undefined && a.length === b.length && a.every((f, i) => f === b[i]);
+
+/** Makes sure each add-on runs in the named cluster (with its default flags when it must start); a no-op for those already running. */
+export async function ensureAddons(name: string, addons: readonly Addon[], progress: Progress = silentProgress): Promise<ClusterInfo> {
+  let { paths, info } = await clusterRecord(name, addons);
   for (const addon of addons) {
     const pid = info.processes[addon];
     if (pid && (await isAlive(pid))) continue;
-    info = await startFlagger(info, paths, progress);
+    info = (await startAddon(addon, [], info, paths, progress)).info;
     await writeClusterInfo(paths, info);
   }
   return info;
+}
+
+async function stopAddon(addon: Addon, paths: ClusterPaths, info: ClusterInfo): Promise<ClusterInfo> {
+  const pid = info.processes[addon];
+  if (pid) await terminate(pid, STOP_GRACE_MS);
+  const { [addon]: _pid, ...processes } = info.processes;
+  const { [addon]: _port, ...ports } = info.ports;
+  const next = { ...info, processes, ports };
+  await writeClusterInfo(paths, next);
+  return next;
+}
+
+/** The embedded cluster's controllers, as local processes a scenario may restart with other flags. */
+export function embeddedControllers(name: string, progress: Progress): Controllers {
+  return {
+    async run(controller: ControllerName, flags) {
+      let { paths, info } = await clusterRecord(name, [controller]);
+      const pid = info.processes[controller];
+      const running = pid !== undefined && (await isAlive(pid));
+      if (running && sameFlags(info.addonFlags?.[controller], flags)) return { version: info.versions[controller]! };
+      if (running) info = await stopAddon(controller, paths, info);
+      const started = await startAddon(controller, flags, info, paths, progress);
+      await writeClusterInfo(paths, started.info);
+      return { version: started.info.versions[controller]!, ...(started.notice ? { notice: started.notice } : {}) };
+    },
+    async stop(controller) {
+      const { paths, info } = await clusterRecord(name, [controller]);
+      await stopAddon(controller, paths, info);
+    },
+  };
 }

@@ -44,6 +44,8 @@ export interface ClusterInfo {
   readonly versions: Readonly<Record<string, string>>;
   readonly processes: Readonly<Record<string, number>>;
   readonly ports: Readonly<Record<string, number>>;
+  /** The flags each add-on was last started with, so a scenario asking for others restarts it. */
+  readonly addonFlags?: Readonly<Record<string, readonly string[]>>;
   readonly startedAt: string;
   readonly stateDir: string;
 }

@@ -1,7 +1,7 @@
 import type { Provider } from '../provider.ts';
 import { OWNER_ENV } from '../process/index.ts';
 import type { Progress } from '../progress.ts';
-import { ADDONS, ensureAddons } from './addons.ts';
+import { ADDONS, embeddedControllers, ensureAddons } from './addons.ts';
 import type { ClusterInfo } from './cluster-state.ts';
 import { clusterHealth, downCluster } from './embedded-cluster.ts';
 
@@ -24,7 +24,8 @@ export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
       };
       try {
         if (startedHere) await o.up({ name: o.name, progress });
-        const info = await ensureAddons(o.name, ADDONS.filter((a) => needs.has(a)), progress);
+        // Wave is started by the scenario that asks for it, which reports when it cannot be had.
+        const info = await ensureAddons(o.name, ADDONS.filter((a) => a !== 'wave' && needs.has(a)), progress);
         return {
           connection: {
             provider: 'embedded',
@@ -35,6 +36,7 @@ export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
             scrapeTargetsDir: info.scrapeTargetsDir,
             processEnv: { [OWNER_ENV]: info.stateDir },
           },
+          controllers: embeddedControllers(o.name, progress),
           close,
         };
       } catch (err) {

@@ -10,7 +10,7 @@ export {
   type ClusterHealth,
 } from './embedded-cluster.ts';
 export { ClusterPaths, type ClusterInfo } from './cluster-state.ts';
-export { ensureAddons, ADDONS, type Addon } from './addons.ts';
+export { ensureAddons, embeddedControllers, ADDONS, type Addon } from './addons.ts';
 export { embeddedProvider, type EmbeddedProviderOptions } from './embedded-provider.ts';
 export { DEMO_IMAGE } from './node-agent/index.ts';
 export { serviceEndpoints, type ServiceEndpoint } from './endpoints/index.ts';

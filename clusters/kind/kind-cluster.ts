@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flaggerManifests, versions } from '../components/index.ts';
+import { flaggerManifests, reloaderManifests, versions } from '../components/index.ts';
 import type { CommandRunner } from '../command-runner.ts';
 import { freePort } from '../process/index.ts';
 import type { Progress } from '../progress.ts';
@@ -23,6 +23,7 @@ export interface KindPorts {
 export async function planKindCluster(name: string, progress: Progress): Promise<{ plan: CommandPlan; workDir: string; ports: KindPorts }> {
   const workDir = join(tmpdir(), `testbed-kind-${name}`);
   const flagger = await flaggerManifests(progress, 'istio');
+  const reloader = await reloaderManifests(progress);
   const ports = { gatewayPort: await freePort(), prometheusPort: await freePort() };
   const plan = kindPlan({
     name,
@@ -32,6 +33,7 @@ export async function planKindCluster(name: string, progress: Progress): Promise
     workDir,
     repoRoot,
     flagger: [...flagger.crds, ...flagger.access],
+    reloader: [...reloader.access, reloader.deployment],
   });
   return { plan, workDir, ports };
 }

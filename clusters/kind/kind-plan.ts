@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import type { CommandPlan, PlanStep } from '../command-plan.ts';
+import { RELOADER_NAMESPACE } from '../components/index.ts';
 import type { KubeObject } from '../kube/index.ts';
+import { RELOADER_DEPLOYMENT } from '../reloader-control.ts';
 
 export interface KindPlanOptions {
   readonly name: string;
@@ -17,6 +19,8 @@ export interface KindPlanOptions {
   readonly repoRoot: string;
   /** Flagger's CRDs, RBAC and Deployment as upstream's Istio overlay makes them. */
   readonly flagger: readonly KubeObject[];
+  /** Reloader's Namespace, RBAC and Deployment, from the pinned module's manifests. */
+  readonly reloader: readonly KubeObject[];
 }
 
 
@@ -28,7 +32,8 @@ export const DEMO_IMAGE = 'delivery-testbed/demo-app:1';
 /**
  * Everything `--provider kind` does, as data: the generated files and the ordered commands, each
  * with its undo. Real kind, Istio (istioctl, with the ingress gateway on a NodePort), Istio's
- * Prometheus addon at the same version, Flagger from its Istio overlay, the demo image.
+ * Prometheus addon at the same version, Flagger from its Istio overlay, Reloader from its
+ * manifests, the demo image.
  */
 export function kindPlan(o: KindPlanOptions): CommandPlan {
   const file = (name: string) => join(o.workDir, name);
@@ -67,6 +72,7 @@ export function kindPlan(o: KindPlanOptions): CommandPlan {
       },
     }),
     'flagger.yaml': o.flagger.map((obj) => dump(obj)).join('---\n'),
+    'reloader.yaml': o.reloader.map((obj) => dump(obj)).join('---\n'),
   };
   return {
     title: 'kind set-up',
@@ -88,6 +94,8 @@ export function kindPlan(o: KindPlanOptions): CommandPlan {
       rollout('istio-system', 'prometheus'),
       { name: 'install Flagger', argv: kubectl('apply', '--server-side', '-f', file('flagger.yaml')) },
       rollout('istio-system', 'flagger'),
+      { name: 'install Reloader', argv: kubectl('apply', '--server-side', '-f', file('reloader.yaml')) },
+      rollout(RELOADER_NAMESPACE, RELOADER_DEPLOYMENT),
       { name: 'build the demo app image', argv: ['docker', 'build', '-t', DEMO_IMAGE, '-f', join(o.repoRoot, 'demo-app', 'Dockerfile'), o.repoRoot] },
       { name: 'load the demo app image into kind', argv: ['kind', 'load', 'docker-image', DEMO_IMAGE, '--name', o.name] },
     ],

@@ -4,6 +4,7 @@ import type { CommandRunner } from '../command-runner.ts';
 import type { Progress } from '../progress.ts';
 import { versions } from '../components/index.ts';
 import { ProviderError, SCENARIO_LABEL, type Provider } from '../provider.ts';
+import { kubectlControllers } from '../reloader-control.ts';
 import { stateRoot } from '../state-root.ts';
 import { createKindCluster, deleteKindCluster, kindRecordFile, type KindPorts } from './kind-cluster.ts';
 
@@ -41,8 +42,8 @@ async function askPrometheus(prometheusUrl: string): Promise<boolean> {
 
 /**
  * A kind cluster with real Istio (Envoy sidecars, injected in every scenario namespace), Istio's
- * Prometheus and Flagger in-cluster: made for the run by {@link planKindCluster}'s plan and
- * deleted after it, or reused.
+ * Prometheus, Flagger and Reloader in-cluster: made for the run by {@link planKindCluster}'s plan
+ * and deleted after it, or reused.
  */
 export function kindProvider(o: KindProviderOptions): Provider {
   const kubectl = (...args: string[]) => ['kubectl', '--context', `kind-${o.name}`, ...args];
@@ -56,7 +57,7 @@ export function kindProvider(o: KindProviderOptions): Provider {
   };
   return {
     name: 'kind',
-    capabilities: ['kubernetes', 'flagger', 'vegeta'],
+    capabilities: ['kubernetes', 'flagger', 'reloader', 'vegeta'],
     async open(_needs, progress) {
       const existing = (await run(['kind', 'get', 'clusters'], 'list kind clusters')).split('\n').map((l) => l.trim());
       let ports: KindPorts;
@@ -87,12 +88,13 @@ export function kindProvider(o: KindProviderOptions): Provider {
         connection: {
           provider: 'kind',
           kubeconfig,
-          versions: { kubernetes: versions.kubernetes, istio: versions.istio, flagger: versions.flagger },
+          versions: { kubernetes: versions.kubernetes, istio: versions.istio, flagger: versions.flagger, reloader: versions.reloader },
           gatewayUrl: `http://127.0.0.1:${ports.gatewayPort}`,
           prometheusUrl,
           processEnv: {},
           namespaceLabels: { 'istio-injection': 'enabled' },
         },
+        controllers: kubectlControllers({ provider: 'kind', kubectl, runner: o.runner }),
         async close({ keep }) {
           if (keep || o.reuse || !created) return;
           await deleteKindCluster(o.name, o.runner);

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { CommandRunner } from '../command-runner.ts';
-import { flaggerManifests } from '../components/index.ts';
+import { flaggerManifests, reloaderManifests } from '../components/index.ts';
 import { KubeClient } from '../kube/index.ts';
 import { ProviderError, type Provider } from '../provider.ts';
+import { kubectlControllers } from '../reloader-control.ts';
 import { stateRoot } from '../state-root.ts';
 import { installFlagger } from './flagger-install.ts';
+import { installReloader } from './reloader-install.ts';
 import { checkPrerequisites, type ClusterProbe } from './prerequisites.ts';
 
 export interface KubeconfigProviderOptions {
@@ -17,7 +19,7 @@ export interface KubeconfigProviderOptions {
   readonly context?: string;
   readonly prometheusUrl: string;
   readonly gatewayUrl: string;
-  /** Install the add-ons a scenario needs when the cluster has none of them (Flagger), through `runner`. */
+  /** Install the add-ons a scenario needs when the cluster has none of them (Flagger, Reloader), through `runner`. */
   readonly installAddons: boolean;
   readonly runner: CommandRunner;
 }
@@ -26,6 +28,12 @@ function probeFor(kube: KubeClient, prometheusUrl: string): ClusterProbe {
   return {
     serverVersion: async () => (await kube.call<{ gitVersion: string }>('GET', '/version')).gitVersion,
     hasCrd: async (name) => (await kube.request('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`)).status === 200,
+    deploymentImages: async (namespace, name) => {
+      const res = await kube.request<{ spec: { template: { spec: { containers: Array<{ image: string }> } } } }>('GET', `/apis/apps/v1/namespaces/${namespace}/deployments/${name}`);
+      if (res.status === 404) return undefined;
+      if (res.status !== 200) throw new Error(`reading Deployment ${namespace}/${name} answered HTTP ${res.status}`);
+      return res.body.spec.template.spec.containers.map((c) => c.image);
+    },
     prometheus: async (query) => {
       const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(5000) });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -46,14 +54,14 @@ function probeFor(kube: KubeClient, prometheusUrl: string): ClusterProbe {
 
 /**
  * An existing cluster (EKS, GKE, AKS, a shared staging cluster), with Istio, Prometheus and the
- * add-ons installed, or Flagger installable with `--install-addons` where it is absent altogether
- * (it then stays; its manifest is kept under the state root for `kubectl delete -f`). It checks
+ * add-ons installed, or Flagger and Reloader installable with `--install-addons` where absent
+ * altogether (they then stay; their manifests are kept under the state root for `kubectl delete -f`). It checks
  * everything before any scenario runs, and the engine deletes only the namespaces it created.
  */
 export function kubeconfigProvider(o: KubeconfigProviderOptions): Provider {
   return {
     name: 'kubeconfig',
-    capabilities: ['kubernetes', 'flagger', 'vegeta'],
+    capabilities: ['kubernetes', 'flagger', 'reloader', 'vegeta'],
     async open(needs, progress) {
       const kc = new KubeConfig();
       kc.loadFromFile(o.kubeconfig);
@@ -76,11 +84,18 @@ export function kubeconfigProvider(o: KubeconfigProviderOptions): Provider {
       let checked;
       try {
         let found = await check();
-        const installable = found.missing.filter((r) => r.installable === 'flagger');
-        if (o.installAddons && installable.length && installable.length === found.missing.length) {
+        const installable = new Set(found.missing.flatMap((r) => (r.installable ? [r.installable] : [])));
+        // Only onto a cluster that lacks nothing else: an install never papers over a missing Istio or Prometheus.
+        if (o.installAddons && installable.size && found.missing.every((r) => r.installable)) {
           const workDir = join(stateRoot(), 'kubeconfig', context);
-          const { crds, access } = await flaggerManifests(progress, 'istio');
-          await installFlagger({ kubeconfig: o.kubeconfig, context, workDir, flagger: [...crds, ...access] }, probe, o.runner, progress);
+          if (installable.has('flagger')) {
+            const { crds, access } = await flaggerManifests(progress, 'istio');
+            await installFlagger({ kubeconfig: o.kubeconfig, context, workDir, flagger: [...crds, ...access] }, probe, o.runner, progress);
+          }
+          if (installable.has('reloader')) {
+            const { access, deployment } = await reloaderManifests(progress);
+            await installReloader({ kubeconfig: o.kubeconfig, context, workDir, reloader: [...access, deployment] }, o.runner, progress);
+          }
           found = await check();
         }
         checked = found.checked;
@@ -96,6 +111,7 @@ export function kubeconfigProvider(o: KubeconfigProviderOptions): Provider {
       await writeFile(kubeconfig, kc.exportConfig(), { mode: 0o600 });
       return {
         connection: { provider: 'kubeconfig', kubeconfig, versions: checked.versions, gatewayUrl: o.gatewayUrl, prometheusUrl: o.prometheusUrl, processEnv: {} },
+        controllers: kubectlControllers({ provider: 'kubeconfig', kubectl: (...args) => ['kubectl', '--kubeconfig', o.kubeconfig, '--context', context, ...args], runner: o.runner }),
         close: () => rm(dir, { recursive: true, force: true }),
       };
     },

@@ -1,8 +1,13 @@
+import { RELOADER_NAMESPACE, versions as pinned } from '../components/index.ts';
+import { imageTag, RELOADER_DEPLOYMENT } from '../reloader-control.ts';
+
 /** What the kubeconfig provider can ask of an existing cluster and its Prometheus. */
 export interface ClusterProbe {
   /** The API server's version; throws when it cannot be reached or refuses the credentials. */
   serverVersion(): Promise<string>;
   hasCrd(name: string): Promise<boolean>;
+  /** The images of a Deployment's containers; undefined when there is no such Deployment. */
+  deploymentImages(namespace: string, name: string): Promise<readonly string[] | undefined>;
   /** An instant query's series; throws when Prometheus cannot be reached. */
   prometheus(query: string): Promise<Array<Readonly<Record<string, string>>>>;
   /** Whether something answers HTTP at the URL (any status). */
@@ -14,8 +19,11 @@ export interface Prerequisite {
   readonly ok: boolean;
   readonly detail: string;
   /** Absent altogether, so `--install-addons` may install it without touching anything of anyone's. */
-  readonly installable?: 'flagger';
+  readonly installable?: Addon;
 }
+
+/** The add-ons `--install-addons` can install. */
+export type Addon = 'flagger' | 'reloader';
 
 export const ISTIO_CRDS = ['gateways.networking.istio.io', 'virtualservices.networking.istio.io', 'destinationrules.networking.istio.io'];
 const FLAGGER_CRDS = ['canaries.flagger.app', 'metrictemplates.flagger.app', 'alertproviders.flagger.app'];
@@ -42,7 +50,7 @@ export async function checkPrerequisites(
 ): Promise<{ results: Prerequisite[]; versions: Record<string, string> }> {
   const results: Prerequisite[] = [];
   const versions: Record<string, string> = {};
-  const add = (name: string, ok: boolean, detail: string, installable?: 'flagger') => results.push({ name, ok, detail, ...(installable ? { installable } : {}) });
+  const add = (name: string, ok: boolean, detail: string, installable?: Addon) => results.push({ name, ok, detail, ...(installable ? { installable } : {}) });
 
   const server = await probe.serverVersion().then((v) => ({ v }), (err) => ({ err: failed(err) }));
   if ('err' in server) {
@@ -87,5 +95,29 @@ export async function checkPrerequisites(
       missing.length === FLAGGER_CRDS.length ? 'flagger' : undefined,
     );
   }
+
+  if (needs.has('reloader')) {
+    // Only there: the controllers restart and stop Reloader by that Deployment.
+    const where = `${RELOADER_NAMESPACE}/${RELOADER_DEPLOYMENT}`;
+    const found = await probe.deploymentImages(RELOADER_NAMESPACE, RELOADER_DEPLOYMENT).then((images) => ({ images }), (err) => ({ err: failed(err) }));
+    if ('err' in found) {
+      add('Reloader', false, `cannot read Deployment ${where}: ${found.err}`);
+    } else {
+      const image = found.images?.find((i) => i.includes('reloader'));
+      const tag = image && imageTag(image);
+      if (tag) versions.reloader = tag;
+      add(
+        'Reloader',
+        Boolean(image),
+        !found.images
+          ? `no Deployment ${where}: install Reloader ${pinned.reloader} from its manifests (deployments/kubernetes/manifests) into namespace ${RELOADER_NAMESPACE}, or pass --install-addons`
+          : image
+            ? `${where} runs ${image}`
+            : `${where} runs ${found.images.join(', ') || 'no containers'}, none of them Reloader's image (ghcr.io/stakater/reloader)`,
+        found.images ? undefined : 'reloader',
+      );
+    }
+  }
+
   return { results, versions };
 }

@@ -65,7 +65,7 @@ async function describeTool(tool: Tool, found: Probe, pinned: ReadonlySet<string
 /** How `--install` can get a tool: its checksum-verified release download, then a Go build. */
 function installRoutes(binary: string): string {
   const spec = componentOf(binary);
-  return [spec.release && 'checksum-verified release download', 'moduleDir' in spec.goBuild && 'Go build from the module proxy'].filter(Boolean).join(', else ');
+  return [spec.release && 'checksum-verified release download', !('unavailable' in spec.goBuild) && 'Go build from the module proxy'].filter(Boolean).join(', else ');
 }
 
 async function askYesNo(question: string): Promise<boolean> {

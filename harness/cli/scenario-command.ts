@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { provisionBinaries } from '../../clusters/components/index.ts';
+import { LOCAL_TOOLS, provisionBinaries } from '../../clusters/components/index.ts';
 import { describeSource, embeddedProvider } from '../../clusters/embedded/index.ts';
 import { kubeconfigProvider } from '../../clusters/kubeconfig/index.ts';
 import { kindProvider } from '../../clusters/kind/index.ts';
@@ -121,7 +121,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   }
 
   const needs = new Set(selected.flatMap((s) => [...s.needs.components, ...s.needs.addons]));
-  const lacking = [...needs].filter((n) => !provider.capabilities.includes(n));
+  const lacking = [...needs].filter((n) => !LOCAL_TOOLS.includes(n) && !provider.capabilities.includes(n));
   if (lacking.length) throw new UsageError(`provider ${provider.name} cannot supply ${lacking.join(', ')}, which the selected scenarios need`);
   const progress = new TerminalProgress(process.stderr, values.verbose);
   const session = await provider.open(needs, progress);
@@ -146,14 +146,15 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     (message) => process.stderr.write(`warning: ${message}\n`),
   );
   try {
-    // The load generator runs here, whatever the provider.
-    const vegeta = needs.has('vegeta') ? (await provisionBinaries(['vegeta'], { progress })).vegeta! : undefined;
+    const tools = await provisionBinaries(LOCAL_TOOLS.filter((t) => needs.has(t)), { progress });
+    const vegeta = tools.vegeta;
     const verdicts = await runScenarios({
       scenarios: selected,
       settings,
       repeat,
       keep: values.keep,
-      cluster: vegeta ? { ...session.connection, versions: { ...session.connection.versions, vegeta: describeSource(vegeta) } } : session.connection,
+      cluster: { ...session.connection, versions: { ...session.connection.versions, ...Object.fromEntries(Object.values(tools).map((t) => [t.binary, describeSource(t)])) } },
+      controllers: session.controllers,
       ...(vegeta ? { load: { vegeta: vegeta.path, resultsDir: join(reportDir, 'load') } } : {}),
       emit: (event) => {
         if (event.type === 'attempt-begin') namespaces.push(event.namespace);

@@ -1,11 +1,10 @@
 import type { KubeObject } from '../../clusters/kube/index.ts';
 import type { RunningLoad, ScenarioContext } from '../../harness/scenario.ts';
-import { getWithHost } from '../../load/index.ts';
+import { apply, viaGateway } from '../scenario-apply.ts';
 import { APP, canary, configMap, deployment, gateway, hostFor, type Analysis, type AppVersion } from './canary-app.ts';
 import { CanaryObserver } from './canary-observer.ts';
 import { FLAGGER, FlaggerEvents, inOrder, type FlaggerEvent } from './flagger-events.ts';
 
-const FIELD_MANAGER = 'delivery-testbed-scenario';
 /** Loads outlive no scenario: the longest a canary scenario may keep one running. */
 const MAX_LOAD_SECONDS = 600;
 
@@ -28,14 +27,6 @@ export interface CanaryRun {
 }
 
 type Context = ScenarioContext<unknown>;
-
-export async function apply(t: Context, object: KubeObject): Promise<void> {
-  const res = await t.kube.apply(object, { fieldManager: FIELD_MANAGER, force: true });
-  if (res.status >= 300) throw new Error(`apply ${object.kind}/${object.metadata.name}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-}
-
-/** One GET through the gateway: the status and body a user would see. */
-export const viaGateway = (gatewayUrl: string, host: string, path = '/') => getWithHost(`${gatewayUrl}${path}`, host);
 
 /**
  * Given: the demo app as a Flagger Canary behind the gateway, initialised (primary serving), with

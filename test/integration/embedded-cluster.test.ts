@@ -348,7 +348,7 @@ describe('embedded cluster (integration)', function () {
     const kube = await KubeClient.fromKubeConfig(kc);
     try {
       const { plan } = await planKindCluster('dry-run', silentProgress);
-      const objects = (loadAll(plan.files['flagger.yaml']!) as KubeObject[]).filter(Boolean);
+      const objects = ['flagger.yaml', 'reloader.yaml'].flatMap((f) => (loadAll(plan.files[f]!) as KubeObject[]).filter(Boolean));
       const applied = async (o: KubeObject, dryRun: boolean) => {
         const res = await kube.apply(o, { fieldManager: 'kind-plan-test', dryRun });
         return `${o.kind}/${o.metadata.name}: ${res.status}${res.status >= 300 ? ` ${JSON.stringify(res.body).slice(0, 300)}` : ''}`;
@@ -360,7 +360,9 @@ describe('embedded cluster (integration)', function () {
       const rest = objects.filter((o) => !real.includes(o));
       expect(rest.map((o) => o.kind)).to.include.members(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment']);
       for (const o of rest) expect(await applied(o, true)).to.match(/: 20\d$/);
+      expect(rest.filter((o) => o.metadata.namespace === 'reloader').map((o) => o.kind)).to.include.members(['ServiceAccount', 'Role', 'RoleBinding', 'Deployment']);
       expect((await kube.request('GET', '/apis/apps/v1/namespaces/istio-system/deployments/flagger')).status).to.equal(404, 'a dry run stores nothing');
+      expect((await kube.request('GET', '/apis/apps/v1/namespaces/reloader/deployments/reloader-reloader')).status).to.equal(404, 'a dry run stores nothing');
     } finally {
       kube.close();
     }

@@ -1,3 +1,4 @@
+import type { Controllers } from '../../../clusters/provider.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,13 @@ import { expect } from 'chai';
 import type { EngineEvent } from '../../../harness/events.ts';
 import { runScenarios } from '../../../harness/runner.ts';
 import { defineScenario } from '../../../harness/scenario.ts';
+
+const noControllers: Controllers = {
+  run: async (name) => {
+    throw new Error(`no ${name} in this test`);
+  },
+  stop: async () => {},
+};
 
 describe('scenario runner', () => {
   it('errors, naming what is missing, when the provider lacks a component the scenario needs', async () => {
@@ -23,7 +31,7 @@ describe('scenario runner', () => {
     });
     const events: EngineEvent[] = [];
     try {
-      const verdicts = await runScenarios({ scenarios: [scenario as never], settings: {}, repeat: 1, keep: false, cluster: { provider: 'embedded', kubeconfig, versions: { 'kube-apiserver': 'v1.36.3' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', scrapeTargetsDir: '/nonexistent', processEnv: {} }, emit: (e) => events.push(e) });
+      const verdicts = await runScenarios({ scenarios: [scenario as never], settings: {}, repeat: 1, keep: false, cluster: { provider: 'embedded', kubeconfig, versions: { 'kube-apiserver': 'v1.36.3' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', scrapeTargetsDir: '/nonexistent', processEnv: {} }, controllers: noControllers, emit: (e) => events.push(e) });
       expect(verdicts).to.deep.equal(['error']);
       expect(ran).to.equal(false);
       const end = events.find((e) => e.type === 'attempt-end');

@@ -13,8 +13,16 @@ import {
   prometheusModuleVersion,
   provisionBinaries,
   versions,
+  type ComponentSpec,
 } from '../../../../clusters/components/index.ts';
 import { useTempEnv } from '../../../helpers/temp-env.ts';
+
+/** The wrapper module that pins a component's Go build. */
+function wrapperModule(spec: ComponentSpec): string {
+  const recipe = goRecipe(spec);
+  if (!('moduleDir' in recipe)) throw new Error(`${spec.name} builds from upstream's module, not a wrapper`);
+  return recipe.moduleDir;
+}
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -43,21 +51,24 @@ describe('component provisioning', () => {
   });
 
   it('pins the same versions in versions.ts and the Go wrapper modules', async () => {
-    const kube = await readFile(join(goRecipe(catalog.kubernetes).moduleDir, 'go.mod'), 'utf8');
+    const kube = await readFile(join(wrapperModule(catalog.kubernetes), 'go.mod'), 'utf8');
     expect(kube.split('\n').map((l) => l.trim())).to.include(`k8s.io/kubernetes ${versions.kubernetes}`);
     const staging = versions.kubernetes.replace(/^v1\./, 'v0.');
     for (const line of kube.split('\n').filter((l) => l.includes(' => '))) expect(line.trim()).to.match(new RegExp(`${staging.replace(/\./g, '\\.')}$`));
-    const etcd = await readFile(join(goRecipe(catalog.etcd).moduleDir, 'go.mod'), 'utf8');
+    const etcd = await readFile(join(wrapperModule(catalog.etcd), 'go.mod'), 'utf8');
     expect(etcd.split('\n').map((l) => l.trim())).to.include(`require go.etcd.io/etcd/server/v3 ${versions.etcd}`);
-    const prometheus = await readFile(join(goRecipe(catalog.prometheus).moduleDir, 'go.mod'), 'utf8');
+    const prometheus = await readFile(join(wrapperModule(catalog.prometheus), 'go.mod'), 'utf8');
     expect(prometheus.split('\n').map((l) => l.trim())).to.include(`require github.com/prometheus/prometheus ${prometheusModuleVersion(versions.prometheus)}`);
-    const flagger = await readFile(join(goRecipe(catalog.flagger).moduleDir, 'go.mod'), 'utf8');
+    const flagger = await readFile(join(wrapperModule(catalog.flagger), 'go.mod'), 'utf8');
     expect(flagger.split('\n').map((l) => l.trim())).to.include(`require github.com/fluxcd/flagger ${versions.flagger}`);
-    const vegeta = await readFile(join(goRecipe(catalog.vegeta).moduleDir, 'go.mod'), 'utf8');
+    const vegeta = await readFile(join(wrapperModule(catalog.vegeta), 'go.mod'), 'utf8');
     expect(vegeta.split('\n').map((l) => l.trim())).to.include(`require github.com/tsenart/vegeta/v12 ${versions.vegeta}`);
-    const kind = await readFile(join(goRecipe(catalog.kind).moduleDir, 'go.mod'), 'utf8');
+    const kind = await readFile(join(wrapperModule(catalog.kind), 'go.mod'), 'utf8');
     expect(kind.split('\n').map((l) => l.trim())).to.include(`require sigs.k8s.io/kind ${versions.kind}`);
-    const kubectl = await readFile(join(goRecipe(catalog.kubectl).moduleDir, 'go.mod'), 'utf8');
+    const reloader = await readFile(join(wrapperModule(catalog.reloader), 'go.mod'), 'utf8');
+    expect(reloader.split('\n').map((l) => l.trim())).to.include(`require github.com/stakater/Reloader ${versions.reloader}`);
+    expect(goRecipe(catalog.wave)).to.include({ mainPackage: 'github.com/wave-k8s/wave/cmd/manager', upstreamVersion: versions.wave });
+    const kubectl = await readFile(join(wrapperModule(catalog.kubectl), 'go.mod'), 'utf8');
     expect(kubectl.split('\n').map((l) => l.trim())).to.include(`require k8s.io/kubernetes ${versions.kubernetes}`);
     for (const line of kubectl.split('\n').filter((l) => l.includes(' => '))) expect(line.trim()).to.match(new RegExp(`${staging.replace(/\./g, '\\.')}$`));
   });

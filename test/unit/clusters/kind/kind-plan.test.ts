@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { load } from 'js-yaml';
+import { load, loadAll } from 'js-yaml';
 import { describePlan, runPlan } from '../../../../clusters/command-plan.ts';
+import { reloaderManifests } from '../../../../clusters/components/index.ts';
 import { kindPlan, type KindPlanOptions } from '../../../../clusters/kind/index.ts';
 import { silentProgress } from '../../../../clusters/progress.ts';
 import { ProviderError } from '../../../../clusters/provider.ts';
@@ -18,6 +19,7 @@ const options = (workDir: string): KindPlanOptions => ({
   workDir,
   repoRoot: '/repo',
   flagger: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } }],
+  reloader: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'reloader' } }],
 });
 
 describe('kind provider plan', () => {
@@ -27,7 +29,7 @@ describe('kind provider plan', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it('creates kind with the pinned node image and loopback-only port mappings, then Istio, Prometheus, Flagger and the demo image, in order', async () => {
+  it('creates kind with the pinned node image and loopback-only port mappings, then Istio, Prometheus, Flagger, Reloader and the demo image, in order', async () => {
     const { runner, ran } = recordingRunner();
     await runPlan(kindPlan(options(dir)), dir, runner, silentProgress);
     expect(ran).to.deep.equal([
@@ -40,6 +42,8 @@ describe('kind provider plan', () => {
       'kubectl --context kind-tb -n istio-system rollout status deployment/prometheus --timeout=300s',
       `kubectl --context kind-tb apply --server-side -f ${dir}/flagger.yaml`,
       'kubectl --context kind-tb -n istio-system rollout status deployment/flagger --timeout=300s',
+      `kubectl --context kind-tb apply --server-side -f ${dir}/reloader.yaml`,
+      'kubectl --context kind-tb -n reloader rollout status deployment/reloader-reloader --timeout=300s',
       'docker build -t delivery-testbed/demo-app:1 -f /repo/demo-app/Dockerfile /repo',
       'kind load docker-image delivery-testbed/demo-app:1 --name tb',
     ]);
@@ -71,6 +75,23 @@ describe('kind provider plan', () => {
     const text = describePlan(kindPlan(options(dir)), dir);
     expect(text).to.include(`# ${dir}/kind-config.yaml`).and.include('listenAddress: 127.0.0.1');
     expect(text).to.match(/1\. create the kind cluster\n {3}\$ kind create cluster .*\n {3}\(undone by: kind delete cluster --name tb\)/);
-    expect(text).to.include('11. load the demo app image into kind');
+    expect(text).to.include('13. load the demo app image into kind');
+  });
+
+  it("writes reloader.yaml from the pinned module's manifests: upstream's RBAC and Deployment, moved to namespace reloader", async () => {
+    const reloader = await reloaderManifests(silentProgress);
+    const plan = kindPlan({ ...options(dir), reloader: [...reloader.access, reloader.deployment] });
+    type Obj = { kind: string; metadata: { name: string; namespace?: string }; rules?: unknown[]; spec?: { template: { spec: { containers: Array<{ image: string }> } } } };
+    const objects = loadAll(plan.files['reloader.yaml']!) as Obj[];
+    const find = (kind: string) => objects.find((o) => o.kind === kind);
+    expect(find('Namespace')!.metadata.name).to.equal('reloader');
+    expect(find('ServiceAccount')!.metadata).to.deep.equal({ name: 'reloader-reloader', namespace: 'reloader' });
+    const role = find('ClusterRole')!;
+    expect(role.metadata.name).to.equal('reloader-reloader-role');
+    expect(role.rules).to.deep.include({ apiGroups: ['apps'], resources: ['deployments', 'daemonsets', 'statefulsets'], verbs: ['list', 'get', 'update', 'patch'] });
+    const deployment = find('Deployment')!;
+    expect(deployment.metadata).to.include({ name: 'reloader-reloader', namespace: 'reloader' });
+    expect(deployment.spec!.template.spec.containers[0]!.image).to.equal('ghcr.io/stakater/reloader:v1.4.22');
+    expect(objects.filter((o) => o.metadata.namespace !== undefined).every((o) => o.metadata.namespace === 'reloader')).to.equal(true, 'nothing left in default');
   });
 });

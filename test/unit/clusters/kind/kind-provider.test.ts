@@ -51,9 +51,27 @@ describe('kind provider', () => {
     expect(c.gatewayUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(c.prometheusUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(c.namespaceLabels).to.deep.equal({ 'istio-injection': 'enabled' });
-    expect(c.versions).to.include({ kubernetes: 'v1.36.3', istio: 'v1.32.0', flagger: 'v1.44.0' });
+    expect(c.versions).to.include({ kubernetes: 'v1.36.3', istio: 'v1.32.0', flagger: 'v1.44.0', reloader: 'v1.4.22' });
+    expect(ran.some((l) => /^kubectl --context kind-tb apply --server-side -f .*\/reloader\.yaml$/.test(l))).to.equal(true, 'the plan applied Reloader');
     await session.close({ keep: false });
     expect(ran.at(-1)).to.equal('kind delete cluster --name tb');
+  });
+
+  it('supplies Reloader, and controls it with kubectl on its own context; Wave it does not supply', async () => {
+    const { runner, ran } = fakeKind([]);
+    const provider = kindProvider({ name: 'tb', reuse: false, runner, meshScraped });
+    expect(provider.capabilities).to.include('reloader').and.not.include('wave');
+    const session = await provider.open(new Set(['reloader']), silentProgress);
+    const before = ran.length;
+    await session.controllers.stop('reloader');
+    expect(ran.slice(before)).to.deep.equal([
+      'kubectl --context kind-tb -n reloader scale deployment reloader-reloader --replicas=0',
+      'kubectl --context kind-tb -n reloader wait --for=delete pod -l app=reloader-reloader --timeout=60s',
+    ]);
+    const err = await session.controllers.run('wave', []).then(() => undefined, (e: Error) => e);
+    expect(err).to.be.instanceOf(ProviderError);
+    expect(err!.message).to.include('the kind provider does not install Wave');
+    await session.close({ keep: false });
   });
 
   it('refuses a cluster of the same name unless told to reuse it', async () => {

@@ -4,12 +4,15 @@ import { ISTIO_CRDS, checkPrerequisites, type ClusterProbe } from '../../../../c
 const FLAGGER_CRDS = ['canaries.flagger.app', 'metrictemplates.flagger.app', 'alertproviders.flagger.app'];
 const urls = { prometheusUrl: 'http://127.0.0.1:9090', gatewayUrl: 'http://127.0.0.1:8080' };
 
+const RELOADER_IMAGE = 'ghcr.io/stakater/reloader:v1.4.22';
+
 /** A cluster with everything, minus what a test takes away. */
 function probe(over: Partial<ClusterProbe> & { crds?: readonly string[] } = {}): ClusterProbe {
   const crds = new Set(over.crds ?? [...ISTIO_CRDS, ...FLAGGER_CRDS]);
   return {
     serverVersion: async () => 'v1.33.2-eks',
     hasCrd: async (name) => crds.has(name),
+    deploymentImages: async (namespace, name) => (namespace === 'reloader' && name === 'reloader-reloader' ? [RELOADER_IMAGE] : undefined),
     prometheus: async (query) => (query === 'flagger_info' ? [{ version: '1.44.0', mesh_provider: 'istio' }] : [{}]),
     answers: async () => true,
     ...over,
@@ -57,5 +60,28 @@ describe('kubeconfig provider prerequisites', () => {
     const silent = probe({ prometheus: async () => [] });
     expect((await verdicts(silent)).Flagger).to.equal('its CRDs are installed but Prometheus has no flagger_info: Flagger is not running, or Prometheus does not scrape it');
     expect(await verdicts(probe({ crds: ISTIO_CRDS }), new Set())).to.not.have.property('Flagger');
+  });
+
+  it('finds Reloader only as the Deployment reloader/reloader-reloader, reading its version from the image', async () => {
+    const checked = await checkPrerequisites(probe(), urls, new Set(['reloader']));
+    const reloader = checked.results.find((r) => r.name === 'Reloader')!;
+    expect(reloader).to.include({ ok: true, detail: `reloader/reloader-reloader runs ${RELOADER_IMAGE}` });
+    expect(checked.versions.reloader).to.equal('v1.4.22');
+    expect(await verdicts(probe(), new Set())).to.not.have.property('Reloader');
+  });
+
+  it('names a missing Reloader, offering --install-addons', async () => {
+    const checked = await checkPrerequisites(probe({ deploymentImages: async () => undefined }), urls, new Set(['flagger', 'reloader']));
+    const reloader = checked.results.find((r) => r.name === 'Reloader')!;
+    expect(reloader.ok).to.equal(false);
+    expect(reloader.detail).to.equal('no Deployment reloader/reloader-reloader: install Reloader v1.4.22 from its manifests (deployments/kubernetes/manifests) into namespace reloader, or pass --install-addons');
+    expect(reloader.installable).to.equal('reloader');
+  });
+
+  it('will not install over a reloader/reloader-reloader that runs something else, nor hide why it could not look', async () => {
+    const other = await checkPrerequisites(probe({ deploymentImages: async () => ['nginx:1.27'] }), urls, new Set(['reloader']));
+    expect(other.results.find((r) => r.name === 'Reloader')).to.deep.equal({ name: 'Reloader', ok: false, detail: "reloader/reloader-reloader runs nginx:1.27, none of them Reloader's image (ghcr.io/stakater/reloader)" });
+    const denied = await verdicts(probe({ deploymentImages: async () => Promise.reject(new Error('reading Deployment reloader/reloader-reloader answered HTTP 403')) }), new Set(['reloader']));
+    expect(denied.Reloader).to.equal('cannot read Deployment reloader/reloader-reloader: reading Deployment reloader/reloader-reloader answered HTTP 403');
   });
 });
