@@ -117,7 +117,9 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
     variant,
     chain,
   });
-  const served = await servedConfigs(t, observer, change.settled);
+  // Pods of a ReplicaSet the change made: with none, there is no new pod to serve anything.
+  const fresh = change.added.find((r) => r.name === change.settled?.name);
+  const served = await servedConfigs(t, observer, fresh);
   t.check(CHECKS.newConfig, {
     expected: { oldPods: [], configs: [JSON.stringify(second.config)] },
     observed: served.observed,
@@ -248,6 +250,10 @@ const describeRollout = (r: RolloutResult) =>
 /** After the rollout: pods still running another template, and what each new pod answers on /config. */
 async function servedConfigs(t: ScenarioContext<unknown>, observer: RolloutObserver, settled: Revision | undefined) {
   const current = settled?.templateHash;
+  if (!current) {
+    const all = await observer.pods();
+    return { pods: [], observed: { oldPods: all.map((p) => p.name), configs: [] as string[] } };
+  }
   const pods = await t
     .waitFor('old pods to be gone', async () => {
       const all = await observer.pods();

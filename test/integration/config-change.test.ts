@@ -1,0 +1,106 @@
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { expect } from 'chai';
+import type { ClusterInfo } from '../../clusters/embedded/index.ts';
+import type { RunReport } from '../../reports/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { testStateDir } from '../helpers/test-state.ts';
+
+/** Every file below `dir`, recursively. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe('config-change with the real Reloader, kustomize and Wave on the embedded cluster (integration)', function () {
+  this.timeout(600_000);
+  let stateDir = '';
+  const name = `config-${process.pid}`;
+  const env = () => ({ TESTBED_STATE_DIR: stateDir });
+  const run = async (args: string[]) => {
+    const reportDir = join(stateDir, `report-${Math.random().toString(36).slice(2)}`);
+    const result = await runCli(['scenario', 'config-change', ...args, '--name', name, '--report-dir', reportDir], env());
+    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as RunReport;
+    return { result, report, reportDir };
+  };
+  const attempt = (report: RunReport) => report.scenarios[0]!.attempts[0]!;
+  const decidedBy = (report: RunReport) => attempt(report).decidedBy as { kind: string; name?: string; error?: string };
+  const clusterInfo = async () => JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
+
+  before(async () => {
+    stateDir = await testStateDir('config');
+    const up = await runCli(['cluster', 'up', '--name', name], env());
+    expect(up.exitCode, up.all).to.equal(0);
+  });
+
+  after(async () => {
+    await runCli(['cluster', 'down', '--name', name], env());
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('passes every mechanism that can be had, side by side, skips Wave naming why, and leaks no Secret value', async () => {
+    const { result, report, reportDir } = await run(['--set', 'controller=all']);
+    expect(result.exitCode, result.all).to.equal(0);
+    const a = attempt(report);
+    expect(a.matrix!.variants).to.deep.equal(['reloader', 'reloader-annotations', 'kustomize', 'wave']);
+    expect(a.matrix!.rows).to.have.length(9);
+    for (const row of a.matrix!.rows) {
+      expect(row.results.reloader, row.check).to.equal('pass');
+      expect(row.results['reloader-annotations'], row.check).to.equal('pass');
+      expect(row.results.kustomize, row.check).to.equal(row.check.startsWith('(i)') ? 'skipped' : 'pass');
+      expect(row.results.wave, row.check).to.equal('skipped');
+    }
+    const wave = a.checks.find((c) => c.variant === 'wave')!;
+    expect(wave.reason).to.include('TESTBED_WAVE_BIN').and.to.include('go-build:');
+    expect(report.versions.reloader).to.match(/^v1\.4\.22/);
+    expect(result.all).to.match(/check +reloader +reloader-annotations +kustomize +wave/);
+    const rightHash = a.checks.find((c) => c.variant === 'reloader' && c.name.startsWith('(b)'))!;
+    expect(rightHash.chain!.join(' ')).to.match(/ReplicaSet web-envvars-\w+ \(revision 2/);
+    expect(a.timeline.some((e) => e.kind === 'sample' && e.data!.series === 'ready pods' && e.data!.variant === 'kustomize')).to.equal(true);
+
+    // Prometheus scrapes Reloader, which counted the reloads it made (each restart starts its counter anew).
+    const info = await clusterInfo();
+    const query = await (await fetch(`${info.prometheusUrl}/api/v1/query?query=${encodeURIComponent('max(max_over_time(reloader_reload_executed_total{success="true"}[30m]))')}`)).json() as { data: { result: Array<{ value: [number, string] }> } };
+    expect(Number(query.data.result[0]?.value[1] ?? 0)).to.be.at.least(1);
+    // Reloader listens on loopback only.
+    const listening = (await execa('ss', ['-ltnpH'])).stdout.split('\n').filter((l) => l.includes(`pid=${info.processes.reloader},`));
+    expect(listening).to.not.be.empty;
+    for (const line of listening) expect(line.split(/\s+/)[3]).to.match(/^127\./);
+
+    // The Secret's values (tb-<24 hex>) are redacted everywhere the run wrote: reports, loads, cluster logs.
+    for (const file of [...(await filesUnder(reportDir)), ...(await filesUnder(join(stateDir, 'clusters', name, 'logs')))]) {
+      expect((await readFile(file, 'utf8')).match(/tb-[0-9a-f]{24}/g), file).to.equal(null);
+    }
+  });
+
+  it('ends controller=wave as an environment error, naming each attempt and how to supply the binary', async () => {
+    const { result, report } = await run(['--set', 'controller=wave']);
+    expect(result.exitCode, result.all).to.equal(2);
+    expect(report.scenarios[0]!.verdict).to.equal('error');
+    const d = decidedBy(report);
+    expect(d.name).to.equal('given: wave runs');
+    expect(d.error).to.include('wave v0.11.0 is not available. Tried:').and.to.include('override: neither').and.to.include('go-build:').and.to.include('TESTBED_WAVE_BIN=PATH');
+  });
+
+  it('fails check (a) when the controller is not running', async () => {
+    const { result, report } = await run(['--set', 'controller=reloader', '--set', 'sabotage=controller-not-running', '--set', 'rolloutSeconds=15']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(decidedBy(report).name).to.match(/^\(a\) /);
+  });
+
+  it('fails check (b) when a wrong hash is written by hand with the controller stopped', async () => {
+    const { result, report } = await run(['--set', 'controller=reloader', '--set', 'sabotage=wrong-hash']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(decidedBy(report).name).to.match(/^\(b\) /);
+    expect(attempt(report).checks.find((c) => c.name.startsWith('(a)'))!.status, 'the hand-written hash still rolled once').to.equal('pass');
+  });
+
+  it('fails check (d) with maxUnavailable 100% and no readiness probe, users seeing 503s', async () => {
+    const { result, report } = await run(['--set', 'controller=kustomize', '--set', 'sabotage=unsafe-rollout']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(decidedBy(report).name).to.match(/^\(d\) /);
+    const d = attempt(report).checks.find((c) => c.name.startsWith('(d)'))!;
+    expect((d.observed as { failures: number }).failures).to.be.above(0);
+  });
+});
