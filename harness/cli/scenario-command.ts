@@ -32,7 +32,7 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --context NAME     kubeconfig: the context (default the file's current one)
   --prometheus-url U kubeconfig: Prometheus on loopback (kubectl port-forward)
   --gateway-url U    kubeconfig: the Istio ingress gateway on loopback (kubectl port-forward)
-  --install-addons   kubeconfig: install Flagger (pinned, upstream's Istio overlay) where the cluster has none; it stays
+  --install-addons   kubeconfig: install the pinned Flagger (Istio overlay) and Reloader where the cluster has none; they stay
   --verbose          show the commands being run`;
 
 function listScenarios(): string {

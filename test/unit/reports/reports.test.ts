@@ -66,3 +66,41 @@ describe('reports', () => {
     expect(byName.wobbly!.properties).to.deep.include({ name: 'flaky', value: 'true' });
   });
 });
+
+describe('reports of checks with variants', () => {
+  const check = (name: string, variant: string, status: 'pass' | 'fail' | 'skipped') => ({ type: 'check', id: id(1), check: { name, variant, status, expected: 1, observed: status === 'fail' ? 2 : 1, reason: 'r', at, chain: ['change', 'hash', 'ReplicaSet web-1'] } }) as const;
+  const run = (): RunReport => {
+    const builder = new RunReportBuilder();
+    const all: EngineEvent[] = [
+      { type: 'run-begin', scenarios: ['demo'], repeat: 1, provider: 'embedded', versions: {} },
+      { type: 'attempt-begin', id: id(1), namespace: 'tb-demo-1', tunables: {} },
+      check('(a) one rollout', 'reloader', 'pass'),
+      check('(b) right hash', 'reloader', 'pass'),
+      check('(a) one rollout', 'kustomize', 'fail'),
+      check('(b) right hash', 'kustomize', 'pass'),
+      check('(a) one rollout', 'wave', 'skipped'),
+      { type: 'attempt-end', id: id(1), verdict: 'fail', decidedBy: { kind: 'check', name: '(a) one rollout' }, durationMs: 1, metrics: {} },
+      { type: 'run-end', durationMs: 1 },
+    ];
+    for (const e of all) builder.onEvent(e);
+    return builder.report!;
+  };
+
+  it('puts them side by side, a column per variant', () => {
+    expect(run().scenarios[0]!.attempts[0]!.matrix).to.deep.equal({
+      variants: ['reloader', 'kustomize', 'wave'],
+      rows: [
+        { check: '(a) one rollout', results: { reloader: 'pass', kustomize: 'fail', wave: 'skipped' } },
+        { check: '(b) right hash', results: { reloader: 'pass', kustomize: 'pass' } },
+      ],
+    });
+  });
+
+  it('makes one JUnit test case per check and variant, the failure carrying its chain', async () => {
+    const junit = (await parse(renderJunit(run()))) as { testsuite: Array<{ testcase: Array<{ name: string; failure?: Array<{ inner: string }>; skipped?: unknown }> }> };
+    const cases = junit.testsuite[0]!.testcase;
+    expect(cases.map((c) => c.name)).to.deep.equal(['(a) one rollout [reloader]', '(b) right hash [reloader]', '(a) one rollout [kustomize]', '(b) right hash [kustomize]', '(a) one rollout [wave]']);
+    expect(cases[2]!.failure![0]!.inner).to.include('chain: change → hash → ReplicaSet web-1');
+    expect(cases[4]!.skipped).to.not.equal(undefined);
+  });
+});
