@@ -1,11 +1,10 @@
-import { join } from 'node:path';
-import { dump } from 'js-yaml';
 import { runPlan, type CommandPlan } from '../command-plan.ts';
 import type { CommandRunner } from '../command-runner.ts';
 import { versions } from '../components/index.ts';
 import type { KubeObject } from '../kube/index.ts';
 import type { Progress } from '../progress.ts';
 import { ProviderError } from '../provider.ts';
+import { addonInstallPlan } from './addon-install-plan.ts';
 import type { ClusterProbe } from './prerequisites.ts';
 
 export interface FlaggerInstallOptions {
@@ -17,27 +16,19 @@ export interface FlaggerInstallOptions {
   readonly flagger: readonly KubeObject[];
 }
 
-const MANIFEST = 'flagger.yaml';
-
-/**
- * Flagger into a cluster that has none: `kubectl create` (which never changes an object someone
- * else made) of the pinned upstream manifests without their Namespace, which is Istio's, then a
- * rollout wait. A failure deletes what was created.
- */
+/** Flagger's manifests without their Namespace, which is Istio's. */
 export function flaggerInstallPlan(o: FlaggerInstallOptions): CommandPlan {
-  const kubectl = (...args: string[]) => ['kubectl', '--kubeconfig', o.kubeconfig, '--context', o.context, ...args];
   const objects = o.flagger.filter((obj) => obj.kind !== 'Namespace');
   const deployment = objects.find((obj) => obj.kind === 'Deployment');
   if (!deployment) throw new Error(`Flagger ${versions.flagger}'s manifests have no Deployment`);
-  const file = join(o.workDir, MANIFEST);
-  return {
-    title: `Flagger ${versions.flagger} install`,
-    files: { [MANIFEST]: objects.map((obj) => dump(obj)).join('---\n') },
-    steps: [
-      { name: `create Flagger ${versions.flagger}'s CRDs, RBAC and Deployment`, argv: kubectl('create', '-f', file), undo: kubectl('delete', '--ignore-not-found', '-f', file) },
-      { name: `wait for ${deployment.metadata.namespace}/${deployment.metadata.name}`, argv: kubectl('-n', deployment.metadata.namespace!, 'rollout', 'status', `deployment/${deployment.metadata.name}`, '--timeout=300s') },
-    ],
-  };
+  return addonInstallPlan({
+    ...o,
+    addon: `Flagger ${versions.flagger}`,
+    manifest: 'flagger.yaml',
+    contents: 'CRDs, RBAC and Deployment',
+    objects,
+    deployment: { namespace: deployment.metadata.namespace!, name: deployment.metadata.name },
+  });
 }
 
 /**

@@ -1,8 +1,8 @@
-import type { Controllers } from '../../../clusters/provider.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type { Controllers } from '../../../clusters/provider.ts';
 import type { EngineEvent } from '../../../harness/events.ts';
 import { runScenarios } from '../../../harness/runner.ts';
 import { defineScenario } from '../../../harness/scenario.ts';
