@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ScenarioContext } from '../../harness/scenario.ts';
+import type { RunningLoad, ScenarioContext } from '../../harness/scenario.ts';
 import { getWithHost } from '../../load/index.ts';
 import { viaGateway } from '../scenario-apply.ts';
 import type { AppNames, ConfigState } from './config-app.ts';
@@ -76,11 +76,36 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
   });
   await t.waitFor(`${n.app} to serve through the gateway`, async () => (await viaGateway(t.cluster.gatewayUrl, n.host)).status === 200, 30_000);
   const stopSampling = sampleReadyPods(t, observer, variant);
-  t.defer(async () => stopSampling());
   const load = t.startLoad({ name: variant, host: n.host, profile: { kind: 'steady', rps: o.rps, seconds: MAX_LOAD_SECONDS } });
-  t.defer(async () => void (await load.stop().catch(() => undefined)));
+  const story: Story = { t, m, observer, o, load, baseline, variant };
+  try {
+    const second = await whenConfigChanges(story, first);
+    if (!second) return;
+    const fourth = await whenNothingMayRoll(story, second);
+    const fifth = await whenSecretChanges(story, fourth, token);
+    await whenChangesComeFast(story, fifth);
+    await whenControllerRestarts(story);
+  } finally {
+    stopSampling();
+    await load.stop().catch(() => undefined);
+  }
+}
 
-  // (a)–(d): the change every user makes.
+/** What every phase of one mechanism's story works with. */
+interface Story {
+  readonly t: ScenarioContext<unknown>;
+  readonly m: Mechanism;
+  readonly observer: RolloutObserver;
+  readonly o: StoryOptions;
+  readonly load: RunningLoad;
+  /** The settled revision before the first change. */
+  readonly baseline: Revision;
+  readonly variant: string;
+}
+
+/** (a)–(d): the change every user makes, or its sabotaged form; the state it leaves, none when sabotaged. */
+async function whenConfigChanges(story: Story, first: ConfigState): Promise<ConfigState | undefined> {
+  const { t, m, observer, o, load, baseline, variant } = story;
   const second = { ...first, config: { version: 'v2', message: 'config number 2' } };
   const window = load.window();
   const change = await t.step(`when: ${variant}'s ConfigMap data changes (v1 → v2)${o.sabotage === 'none' ? '' : `, sabotaged: ${o.sabotage}`}`, async () => {
@@ -139,16 +164,24 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
   });
   if (o.sabotage !== 'none') {
     for (const name of [CHECKS.noOp, CHECKS.unrelated, CHECKS.secret, CHECKS.rapid, CHECKS.restart]) t.skip(name, `not run: sabotage ${o.sabotage} breaks the set-up of checks (a)–(d)`, { variant });
-    return;
+    return undefined;
   }
+  return second;
+}
 
-  // (e), (f): changes that must roll nothing.
+/** (e), (f): changes that must roll nothing. */
+async function whenNothingMayRoll(story: Story, second: ConfigState): Promise<ConfigState> {
+  const { t, m, observer, o, variant } = story;
   const third = { ...second, configLabels: { 'delivery-testbed/touched': 'label-only' } };
   await quietAfter(t, observer, o, CHECKS.noOp, variant, 'the ConfigMap gets a label; its data is unchanged', () => m.change(third), `${m.name}'s hash covers data only, so the same data gives the same hash and the template does not change`);
   const fourth = { ...third, unrelated: 'second' };
   await quietAfter(t, observer, o, CHECKS.unrelated, variant, 'a ConfigMap the app does not reference changes', () => m.change(fourth), 'the workload does not reference that ConfigMap');
+  return fourth;
+}
 
-  // (g): the Secret.
+/** (g): the Secret changes. */
+async function whenSecretChanges(story: Story, fourth: ConfigState, token: () => string): Promise<ConfigState> {
+  const { t, m, observer, o, baseline, variant } = story;
   const fifth = { ...fourth, token: token() };
   t.redact(fifth.token);
   const before = await observer.settled();
@@ -166,8 +199,12 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
     variant,
     chain: ['Secret value changed (redacted)', `${m.name} wrote ${writtenSecret ?? 'nothing'}`, ...describeRollout(secretChange)],
   });
+  return fifth;
+}
 
-  // (h): three changes in quick succession.
+/** (h): three changes in quick succession. */
+async function whenChangesComeFast(story: Story, fifth: ConfigState): Promise<void> {
+  const { t, m, observer, o, variant } = story;
   const rapid = [6, 7, 8].map((v) => ({ ...fifth, config: { version: `v${v}`, message: `config number ${v}` } }));
   const last = rapid.at(-1)!;
   const beforeRapid = (await observer.revisions()).map((r) => r.name);
@@ -198,8 +235,11 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
     variant,
     chain: ['ConfigMap v6, v7, v8 600 ms apart', `${m.name} wrote ${m.written((await observer.deployment()).spec.template).config ?? 'nothing'}`, `${rollouts} new ReplicaSets`, `pods serving: ${rapidServed.pods.join(', ') || 'none'}`],
   });
+}
 
-  // (i): the controller restarts, the class of bug behind Reloader's mass restarts.
+/** (i): the controller restarts, the class of bug behind Reloader's mass restarts. */
+async function whenControllerRestarts(story: Story): Promise<void> {
+  const { t, m, observer, o, variant } = story;
   const controller = m.controller;
   if (!controller) {
     t.skip(CHECKS.restart, `${m.name} has no controller to restart`, { variant });
@@ -218,7 +258,6 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
       'on start a controller sees every config as new; it must compare hashes, not reload what did not change',
     );
   }
-  await load.stop();
 }
 
 interface RolloutResult {
