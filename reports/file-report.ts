@@ -8,13 +8,13 @@ export class FileReporter implements Reporter {
   constructor(
     private readonly builder: RunReportBuilder,
     readonly path: string,
-    private readonly render: (report: RunReport) => string,
+    private readonly render: (report: RunReport) => string | Promise<string>,
   ) {}
 
   async finish(): Promise<void> {
     if (!this.builder.report) return;
     await mkdir(join(this.path, '..'), { recursive: true });
-    await writeFile(this.path, this.render(this.builder.report));
+    await writeFile(this.path, await this.render(this.builder.report));
   }
 }
 
