@@ -3,8 +3,11 @@ import type { CheckResult, DecidedBy, Verdict } from './results.ts';
 /** A point on a scenario's timeline. */
 export interface TimelineEntry {
   readonly at: string;
-  /** `sample`: one point of a series for charts; data holds `series`, `value` and any labels. */
-  readonly kind: 'step-begin' | 'step-end' | 'kube-event' | 'check' | 'note' | 'sample';
+  /**
+   * `sample`: one point of a series for charts; data holds `series`, `value` and any labels.
+   * `threshold`: a bound a gate holds a series to; data holds `series`, `value` and `bound` (min or max).
+   */
+  readonly kind: 'step-begin' | 'step-end' | 'kube-event' | 'check' | 'note' | 'sample' | 'threshold';
   readonly message: string;
   readonly data?: Readonly<Record<string, unknown>>;
 }
@@ -20,6 +23,10 @@ export type EngineEvent =
   | { readonly type: 'run-begin'; readonly scenarios: readonly string[]; readonly repeat: number; readonly provider: string; readonly versions: Readonly<Record<string, string>> }
   | { readonly type: 'attempt-begin'; readonly id: AttemptId; readonly namespace: string; readonly tunables: Readonly<Record<string, unknown>> }
   | { readonly type: 'step-begin'; readonly id: AttemptId; readonly step: string }
+  /** Before a when-step under --pause: the run waits for the user, who may watch with these kubectl arguments. */
+  | { readonly type: 'pause'; readonly id: AttemptId; readonly step: string; readonly shows: ReadonlyArray<readonly string[]> }
+  | { readonly type: 'wait-begin'; readonly id: AttemptId; readonly what: string; readonly timeoutMs: number }
+  | { readonly type: 'wait-end'; readonly id: AttemptId; readonly what: string; readonly ok: boolean }
   | { readonly type: 'step-end'; readonly id: AttemptId; readonly step: string; readonly ok: boolean; readonly durationMs: number; readonly error?: string }
   | { readonly type: 'timeline'; readonly id: AttemptId; readonly entry: TimelineEntry }
   | { readonly type: 'check'; readonly id: AttemptId; readonly check: CheckResult }

@@ -28,6 +28,8 @@ export interface RunOptions {
   /** Absent when no selected scenario needs load. */
   readonly load?: LoadTools;
   readonly emit: (event: EngineEvent) => void;
+  /** --pause: resolves when the user lets the when-step begin. */
+  readonly pause?: (step: string, shows: ReadonlyArray<readonly string[]>) => Promise<void>;
 }
 
 /** The harness's metrics endpoint, started with the first load of a run and kept until its end. */
@@ -153,7 +155,14 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     controllers: options.controllers,
     startLoad,
     sample,
-    async step(name, body) {
+    threshold(series, bound, value) {
+      timeline({ kind: 'threshold', message: `${series} ${bound} ${value}`, data: { series, bound, value } });
+    },
+    async step(name, body, { shows = [] } = {}) {
+      if (options.pause && name.startsWith('when:')) {
+        emit({ type: 'pause', id, step: name, shows });
+        await options.pause(name, shows);
+      }
       const outer = currentStep;
       currentStep = name;
       const t0 = Date.now();
@@ -175,10 +184,12 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     async waitFor(what, probe, timeoutMs) {
       const t0 = Date.now();
       let last: unknown;
+      emit({ type: 'wait-begin', id, what, timeoutMs });
       while (Date.now() - t0 < timeoutMs) {
         try {
           const value = await probe();
           if (value) {
+            emit({ type: 'wait-end', id, what, ok: true });
             timeline({ kind: 'note', message: `${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s` });
             return value;
           }
@@ -187,6 +198,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
         }
         await new Promise((r) => setTimeout(r, 200));
       }
+      emit({ type: 'wait-end', id, what, ok: false });
       throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `; last error: ${describeError(last)}` : ''}`);
     },
     check(name, { expected, observed, reason, pass, ...context }) {

@@ -23,8 +23,13 @@ export interface ScenarioContext<T> {
   startLoad(options: LoadRequest): RunningLoad;
   /** One point of a series (canary weight, success rate…) for the report's charts. */
   sample(series: string, value: number, labels?: Readonly<Record<string, string>>): void;
-  /** Runs one named step; its boundaries go on the timeline, and a throw here is an environment error. */
-  step<R>(name: string, body: () => Promise<R>): Promise<R>;
+  /** The bound a gate holds a series to (a minimum success rate), drawn as a line on its chart. */
+  threshold(series: string, bound: 'min' | 'max', value: number): void;
+  /**
+   * Runs one named step; its boundaries go on the timeline, and a throw here is an environment error.
+   * A name starting "given:" or "when:" tells the story; --pause stops before each "when:".
+   */
+  step<R>(name: string, body: () => Promise<R>, options?: StepOptions): Promise<R>;
   /** Polls `probe` until it yields a value; records how long the condition took. */
   waitFor<R>(what: string, probe: () => Promise<R | undefined | false>, timeoutMs: number): Promise<R>;
   /**
@@ -41,6 +46,11 @@ export interface ScenarioContext<T> {
   redact(secret: string): void;
   /** Cleanup to run after the body, even when it failed; cleanups run in reverse. */
   defer(cleanup: () => Promise<void>): void;
+}
+
+export interface StepOptions {
+  /** kubectl arguments (without kubectl and --kubeconfig) that show what the step changes, for a trainer under --pause. */
+  readonly shows?: ReadonlyArray<readonly string[]>;
 }
 
 /** Where a check stands in a matrix, and how its observation came about. */

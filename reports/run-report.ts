@@ -44,12 +44,38 @@ export interface AttemptReport {
   matrix?: CheckMatrix;
   readonly timeline: TimelineEntry[];
   metrics: Readonly<Record<string, number>>;
+  /** While the attempt runs (the live view): the innermost step, and what it waits for or is paused before. */
+  live?: AttemptLiveState;
+}
+
+export interface AttemptLiveState {
+  readonly steps: readonly string[];
+  readonly waitingFor?: string;
+  readonly pausedBefore?: string;
 }
 
 export function aggregateVerdict(verdicts: readonly Verdict[]): Verdict {
   if (verdicts.includes('error')) return 'error';
   if (verdicts.includes('fail')) return 'fail';
   return 'pass';
+}
+
+type LiveEvent = Extract<EngineEvent, { type: 'step-begin' | 'step-end' | 'pause' | 'wait-begin' | 'wait-end' }>;
+
+function nextLiveState(live: AttemptLiveState, event: LiveEvent): AttemptLiveState {
+  const { steps } = live;
+  switch (event.type) {
+    case 'pause':
+      return { steps, pausedBefore: event.step };
+    case 'step-begin':
+      return { steps: [...steps, event.step] };
+    case 'step-end':
+      return { steps: steps.includes(event.step) ? steps.slice(0, steps.lastIndexOf(event.step)) : steps };
+    case 'wait-begin':
+      return { steps, waitingFor: event.what };
+    case 'wait-end':
+      return { steps };
+  }
 }
 
 /** Builds the run's report from engine events; every file reporter starts from this model. */
@@ -73,12 +99,23 @@ export class RunReportBuilder implements Reporter {
         return;
       case 'attempt-begin': {
         const scenario = this.#scenario(event.id.scenario, true)!;
-        scenario.attempts.push({ attempt: event.id.attempt, namespace: event.namespace, tunables: event.tunables, verdict: 'running', durationMs: 0, steps: [], checks: [], timeline: [], metrics: {} });
+        scenario.attempts.push({ attempt: event.id.attempt, namespace: event.namespace, tunables: event.tunables, verdict: 'running', durationMs: 0, steps: [], checks: [], timeline: [], metrics: {}, live: { steps: [] } });
         return;
       }
-      case 'step-end':
-        this.#attempt(event.id.scenario)?.steps.push({ name: event.step, ok: event.ok, durationMs: event.durationMs, ...(event.error ? { error: event.error } : {}) });
+      case 'step-begin':
+      case 'pause':
+      case 'wait-begin':
+      case 'wait-end': {
+        const attempt = this.#attempt(event.id.scenario);
+        if (attempt?.live) attempt.live = nextLiveState(attempt.live, event);
         return;
+      }
+      case 'step-end': {
+        const attempt = this.#attempt(event.id.scenario);
+        if (attempt?.live) attempt.live = nextLiveState(attempt.live, event);
+        attempt?.steps.push({ name: event.step, ok: event.ok, durationMs: event.durationMs, ...(event.error ? { error: event.error } : {}) });
+        return;
+      }
       case 'timeline':
         this.#attempt(event.id.scenario)?.timeline.push(event.entry);
         return;
@@ -90,6 +127,7 @@ export class RunReportBuilder implements Reporter {
         const scenario = this.#scenario(event.id.scenario);
         if (!attempt || !scenario) return;
         const matrix = checkMatrix(attempt.checks);
+        delete attempt.live;
         Object.assign(attempt, { verdict: event.verdict, decidedBy: event.decidedBy, durationMs: event.durationMs, metrics: event.metrics, ...(matrix ? { matrix } : {}) });
         const verdicts = scenario.attempts.map((a) => a.verdict as Verdict);
         scenario.verdict = aggregateVerdict(verdicts);
@@ -101,8 +139,6 @@ export class RunReportBuilder implements Reporter {
       case 'run-end':
         if (!this.report) return;
         this.report = { ...this.report, durationMs: event.durationMs, verdict: aggregateVerdict(this.report.scenarios.map((s) => s.verdict)) };
-        return;
-      case 'step-begin':
         return;
     }
   }

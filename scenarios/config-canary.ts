@@ -2,7 +2,7 @@ import type { KubeObject } from '../clusters/kube/index.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { CONFIG, TUTORIAL_GATE, configMap } from './canary/canary-app.ts';
-import { EXPECTED_AFTER_ROLLBACK, afterRollback, givenCanary, untilAnalysisEnds } from './canary/canary-run.ts';
+import { EXPECTED_AFTER_ROLLBACK, afterRollback, canaryWatch, givenCanary, untilAnalysisEnds } from './canary/canary-run.ts';
 import { apply, viaGateway } from './scenario-apply.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
@@ -30,7 +30,7 @@ export const configCanary = defineScenario({
     const checksum = () => run.observer.latest?.status.trackedConfigs?.[`configmap/${CONFIG}`];
     const before = checksum();
     const bad = { ...GOOD, message: 'the bad config', errorRate };
-    await t.step(`change ConfigMap ${CONFIG} to one with errorRate ${errorRate}`, () => apply(t, configMap(t.namespace, bad, tracked)));
+    await t.step(`when: ConfigMap ${CONFIG} changes to one with errorRate ${errorRate}`, () => apply(t, configMap(t.namespace, bad, tracked)), { shows: canaryWatch(t.namespace) });
     const phase = await t.step('let Flagger analyse the config change', () => untilAnalysisEnds(t, run, ((threshold + 4) * interval + 30) * 1000));
     await run.load!.stop();
 

@@ -82,6 +82,9 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/** Who owns which field of the settings ConfigMap: what each apply below changes, or is refused. */
+const managedFields = (namespace: string) => [['-n', namespace, 'get', 'configmap', 'settings', '--show-managed-fields', '-o', 'yaml']];
+
 export const conflictingApply = defineScenario({
   name: 'conflicting-apply',
   summary: 'Server-side apply conflict detection: field managers, managedFields, force, shared ownership, dry run, concurrency',
@@ -107,7 +110,7 @@ export const conflictingApply = defineScenario({
 
     // (a)
     const before = await t.kube.get(settingsRef);
-    const conflict = await t.step('when: bob applies a different color', () => bob.apply(configMap(ns, 'settings', { color: 'green' })));
+    const conflict = await t.step('when: bob applies a different color', () => bob.apply(configMap(ns, 'settings', { color: 'green' })), { shows: managedFields(ns) });
     const afterConflict = await t.kube.get(settingsRef);
     t.check('(a) conflict: a second manager applying a different value gets 409 naming the field and its owner', {
       expected: { status: 409, conflicts: [{ field: '.data.color', manager: 'alice' }], color: 'blue', resourceVersionChanged: false },
@@ -117,7 +120,7 @@ export const conflictingApply = defineScenario({
 
     // (b)
     const ownersBefore = ownersOf(afterConflict, '.data.color');
-    const forced = await t.step('when: bob force-applies the color', () => bob.kube.apply(configMap(ns, 'settings', { color: 'green' }), { fieldManager: 'bob', force: true }));
+    const forced = await t.step('when: bob force-applies the color', () => bob.kube.apply(configMap(ns, 'settings', { color: 'green' }), { fieldManager: 'bob', force: true }), { shows: managedFields(ns) });
     const afterForce = await t.kube.get(settingsRef);
     t.check('(b) force: a forced apply takes ownership, and managedFields show the move', {
       expected: { status: 200, color: 'green', ownersBefore: ['alice (Apply)'], ownersAfter: ['bob (Apply)'] },
@@ -126,7 +129,7 @@ export const conflictingApply = defineScenario({
     });
 
     // (c)
-    const shared = await t.step('when: bob applies the same size as alice', () => bob.apply(configMap(ns, 'settings', { color: 'green', size: 'small' })));
+    const shared = await t.step('when: bob applies the same size as alice', () => bob.apply(configMap(ns, 'settings', { color: 'green', size: 'small' })), { shows: managedFields(ns) });
     const afterShare = await t.kube.get(settingsRef);
     t.check('(c) shared ownership: the same value from two managers makes both owners', {
       expected: { status: 200, conflicts: [], owners: ['alice (Apply)', 'bob (Apply)'] },
@@ -138,7 +141,7 @@ export const conflictingApply = defineScenario({
     await t.step('when: alice stops applying flavor (hers alone) and size (shared with bob)', async () => {
       const res = await alice.apply(configMap(ns, 'settings', {}));
       if (res.status !== 200) throw new Error(`alice's apply got HTTP ${res.status}: ${JSON.stringify(res.body)}`);
-    });
+    }, { shows: managedFields(ns) });
     const afterOmit = await t.kube.get(settingsRef);
     t.check('(d) omission: a field only the omitting manager owned is removed; a shared one is kept', {
       expected: { flavor: null, size: 'small', sizeOwners: ['bob (Apply)'] },

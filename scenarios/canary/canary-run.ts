@@ -37,7 +37,9 @@ export async function givenCanary(t: Context, plan: CanaryPlan): Promise<CanaryR
   const events = await FlaggerEvents.start(t.kubeconfig, t.namespace);
   t.defer(async () => events.stop());
   const observer = new CanaryObserver(t.kube, t.namespace, t.cluster.prometheusUrl, (s, v, l) => t.sample(s, v, l), (phase) => t.sample('canary phase', 0, { phase }));
-  await t.step('deploy the app as a Canary, and wait for Flagger to initialise it', async () => {
+  if (plan.analysis.gate.minSuccessRate !== undefined) t.threshold('success rate %', 'min', plan.analysis.gate.minSuccessRate);
+  if (plan.analysis.gate.maxP99Ms !== undefined) t.threshold('p99 ms', 'max', plan.analysis.gate.maxP99Ms);
+  await t.step('given: the app as a Canary behind the gateway, initialised by Flagger', async () => {
     await apply(t, configMap(t.namespace, plan.config, plan.configTracked));
     await apply(t, deployment(t.namespace, plan.stable));
     await apply(t, gateway(t.namespace));
@@ -54,7 +56,18 @@ export async function givenCanary(t: Context, plan: CanaryPlan): Promise<CanaryR
 
 /** When: a new revision of the target Deployment (a changed pod template). */
 export async function whenNewVersion(t: Context, version: AppVersion): Promise<void> {
-  await t.step(`deploy ${version.version} (error rate ${version.errorRate ?? 0}, latency ${version.latencyMs ?? 0} ms) to the target`, () => apply(t, deployment(t.namespace, version)));
+  await t.step(`when: ${version.version} (error rate ${version.errorRate ?? 0}, latency ${version.latencyMs ?? 0} ms) is deployed to the target`, () => apply(t, deployment(t.namespace, version)), {
+    shows: canaryWatch(t.namespace),
+  });
+}
+
+/** What a trainer watches while Flagger works: the Canary's phase and weight, the routes, the Deployments. */
+export function canaryWatch(namespace: string): ReadonlyArray<readonly string[]> {
+  return [
+    ['-n', namespace, 'get', 'canary', APP, '--watch'],
+    ['-n', namespace, 'get', 'virtualservice', APP, '-o', 'jsonpath={.spec.http[0].route}'],
+    ['-n', namespace, 'get', 'deployments', '--watch'],
+  ];
 }
 
 /**

@@ -77,7 +77,8 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
   await t.waitFor(`${n.app} to serve through the gateway`, async () => (await viaGateway(t.cluster.gatewayUrl, n.host)).status === 200, 30_000);
   const stopSampling = sampleReadyPods(t, observer, variant);
   const load = t.startLoad({ name: variant, host: n.host, profile: { kind: 'steady', rps: o.rps, seconds: MAX_LOAD_SECONDS } });
-  const story: Story = { t, m, observer, o, load, baseline, variant };
+  const shows = [['-n', t.namespace, 'get', 'replicasets', '-l', `app=${n.app}`, '--watch'], ['-n', t.namespace, 'get', 'pods', '-l', `app=${n.app}`, '--watch']];
+  const story: Story = { t, m, observer, o, load, baseline, variant, shows };
   try {
     const second = await whenConfigChanges(story, first);
     if (!second) return;
@@ -101,11 +102,13 @@ interface Story {
   /** The settled revision before the first change. */
   readonly baseline: Revision;
   readonly variant: string;
+  /** kubectl arguments that show the rollouts a when-step causes. */
+  readonly shows: ReadonlyArray<readonly string[]>;
 }
 
 /** (a)–(d): the change every user makes, or its sabotaged form; the state it leaves, none when sabotaged. */
 async function whenConfigChanges(story: Story, first: ConfigState): Promise<ConfigState | undefined> {
-  const { t, m, observer, o, load, baseline, variant } = story;
+  const { t, m, observer, o, load, baseline, variant, shows } = story;
   const second = { ...first, config: { version: 'v2', message: 'config number 2' } };
   const window = load.window();
   const change = await t.step(`when: ${variant}'s ConfigMap data changes (v1 → v2)${o.sabotage === 'none' ? '' : `, sabotaged: ${o.sabotage}`}`, async () => {
@@ -118,7 +121,7 @@ async function whenConfigChanges(story: Story, first: ConfigState): Promise<Conf
       await m.change(second);
     }
     return rolloutAfter(t, observer, baseline, o.rolloutSeconds, started);
-  });
+  }, { shows });
   const template = (await observer.deployment()).spec.template;
   const written = m.written(template).config;
   const chain = [
@@ -171,17 +174,17 @@ async function whenConfigChanges(story: Story, first: ConfigState): Promise<Conf
 
 /** (e), (f): changes that must roll nothing. */
 async function whenNothingMayRoll(story: Story, second: ConfigState): Promise<ConfigState> {
-  const { t, m, observer, o, variant } = story;
+  const { m } = story;
   const third = { ...second, configLabels: { 'delivery-testbed/touched': 'label-only' } };
-  await quietAfter(t, observer, o, CHECKS.noOp, variant, 'the ConfigMap gets a label; its data is unchanged', () => m.change(third), `${m.name}'s hash covers data only, so the same data gives the same hash and the template does not change`);
+  await quietAfter(story, CHECKS.noOp, 'the ConfigMap gets a label; its data is unchanged', () => m.change(third), `${m.name}'s hash covers data only, so the same data gives the same hash and the template does not change`);
   const fourth = { ...third, unrelated: 'second' };
-  await quietAfter(t, observer, o, CHECKS.unrelated, variant, 'a ConfigMap the app does not reference changes', () => m.change(fourth), 'the workload does not reference that ConfigMap');
+  await quietAfter(story, CHECKS.unrelated, 'a ConfigMap the app does not reference changes', () => m.change(fourth), 'the workload does not reference that ConfigMap');
   return fourth;
 }
 
 /** (g): the Secret changes. */
 async function whenSecretChanges(story: Story, fourth: ConfigState, token: () => string): Promise<ConfigState> {
-  const { t, m, observer, o, baseline, variant } = story;
+  const { t, m, observer, o, baseline, variant, shows } = story;
   const fifth = { ...fourth, token: token() };
   t.redact(fifth.token);
   const before = await observer.settled();
@@ -189,7 +192,7 @@ async function whenSecretChanges(story: Story, fourth: ConfigState, token: () =>
     const started = Date.now();
     await m.change(fifth);
     return rolloutAfter(t, observer, before ?? baseline, o.rolloutSeconds, started);
-  });
+  }, { shows });
   const writtenSecret = m.written((await observer.deployment()).spec.template).secret;
   t.check(CHECKS.secret, {
     expected: { newReplicaSets: 1, hash: m.expected(fifth).secret },
@@ -204,7 +207,7 @@ async function whenSecretChanges(story: Story, fourth: ConfigState, token: () =>
 
 /** (h): three changes in quick succession. */
 async function whenChangesComeFast(story: Story, fifth: ConfigState): Promise<void> {
-  const { t, m, observer, o, variant } = story;
+  const { t, m, observer, o, variant, shows } = story;
   const rapid = [6, 7, 8].map((v) => ({ ...fifth, config: { version: `v${v}`, message: `config number ${v}` } }));
   const last = rapid.at(-1)!;
   const beforeRapid = (await observer.revisions()).map((r) => r.name);
@@ -223,7 +226,7 @@ async function whenChangesComeFast(story: Story, fifth: ConfigState): Promise<vo
         o.rolloutSeconds * 3 * 1000,
       )
       .catch(() => undefined);
-  });
+  }, { shows });
   const rapidServed = await servedConfigs(t, observer, converged);
   const rollouts = (await observer.revisions()).filter((r) => !beforeRapid.includes(r.name)).length;
   t.metric(`${variant} rollouts for 3 rapid changes`, rollouts);
@@ -239,17 +242,14 @@ async function whenChangesComeFast(story: Story, fifth: ConfigState): Promise<vo
 
 /** (i): the controller restarts, the class of bug behind Reloader's mass restarts. */
 async function whenControllerRestarts(story: Story): Promise<void> {
-  const { t, m, observer, o, variant } = story;
+  const { t, m, variant } = story;
   const controller = m.controller;
   if (!controller) {
     t.skip(CHECKS.restart, `${m.name} has no controller to restart`, { variant });
   } else {
     await quietAfter(
-      t,
-      observer,
-      o,
+      story,
       CHECKS.restart,
-      variant,
       `${controller.name} is stopped and started again`,
       async () => {
         await t.controllers.stop(controller.name);
@@ -314,12 +314,13 @@ async function servedConfigs(t: ScenarioContext<unknown>, observer: RolloutObser
 }
 
 /** A change that must roll nothing: no new ReplicaSet during the quiet window after it. */
-async function quietAfter(t: ScenarioContext<unknown>, observer: RolloutObserver, o: StoryOptions, check: string, variant: string, what: string, act: () => Promise<void>, reason: string): Promise<void> {
+async function quietAfter(story: Story, check: string, what: string, act: () => Promise<void>, reason: string): Promise<void> {
+  const { t, observer, o, variant, shows } = story;
   const before = new Set((await observer.revisions()).map((r) => r.name));
   await t.step(`when: ${what} (${variant})`, async () => {
     await act();
     await new Promise((r) => setTimeout(r, o.quietSeconds * 1000));
-  });
+  }, { shows });
   const added = (await observer.revisions()).filter((r) => !before.has(r.name));
   t.check(check, {
     expected: { newReplicaSets: 0, watchedSeconds: o.quietSeconds },
