@@ -1,9 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { clusterRun, ensureCachedBinaries } from './cluster-bench.ts';
 import { sideBySide, summarize } from './measurements.ts';
 import { meshBenchCluster, meshRun } from './mesh-bench.ts';
+import { defaultSuiteReport, launchChromium, reportRun, reportVariants } from './report-bench.ts';
 
-const usage = `usage: npm run bench -- <cluster|mesh> [--runs N]
+const usage = `usage: npm run bench -- <cluster|mesh|report> [--runs N] [--report FILE]
   cluster   start the embedded cluster from cached binaries until Ready, start 3 demo pods,
             and measure the total RSS; 1 node and 3 nodes side by side (default 5 runs)
   mesh      vegeta at 500 and 1000 rps for 10 s, straight to a demo pod and through the ingress
@@ -74,15 +78,39 @@ async function benchMesh(runs: number): Promise<string> {
   )}\n${added.join('\n')}`;
 }
 
-const benchmarks: Record<string, { runs: number; run: (runs: number) => Promise<string> }> = {
+async function benchReport(runs: number, reportFile: string | undefined): Promise<string> {
+  const saved = await defaultSuiteReport(reportFile);
+  const variants = reportVariants(saved).map((v) => ({ ...v, results: {} as Record<string, number[]> }));
+  const dir = await mkdtemp(join(tmpdir(), 'bench-html-'));
+  const browser = await launchChromium();
+  try {
+    for (let run = 0; run < runs; run++) {
+      for (const v of variants) record(v, await reportRun(browser, v.data, dir), run, runs);
+    }
+  } finally {
+    await browser.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return `report.html from ${saved.file}, ${runs} runs each (the first render in a process also bundles the page: see max)\n${sideBySide(
+    [
+      { name: 'report.html size', unit: 'MiB', format: (n) => n.toFixed(2) },
+      { name: 'render in node', unit: 'ms', format: (n) => n.toFixed(0) },
+      { name: 'drawn in chromium', unit: 'ms', format: (n) => n.toFixed(0) },
+    ],
+    variants,
+  )}`;
+}
+
+const benchmarks: Record<string, { runs: number; run: (runs: number, reportFile: string | undefined) => Promise<string> }> = {
   cluster: { runs: 5, run: benchCluster },
   mesh: { runs: 3, run: benchMesh },
+  report: { runs: 7, run: benchReport },
 };
 
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { runs: { type: 'string' } } });
+    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { runs: { type: 'string' }, report: { type: 'string' } } });
   } catch (err) {
     process.stderr.write(`error: ${(err as Error).message}\n${usage}\n`);
     return 2;
@@ -90,11 +118,11 @@ async function main(): Promise<number> {
   const [what] = parsed.positionals;
   const bench = what ? benchmarks[what] : undefined;
   const runs = Number(parsed.values.runs ?? bench?.runs);
-  if (!bench || !Number.isInteger(runs) || runs < 1) {
+  if (!bench || !Number.isInteger(runs) || runs < 1 || (parsed.values.report !== undefined && what !== 'report')) {
     process.stderr.write(`${what && !bench ? `error: unknown benchmark "${what}"\n` : ''}${usage}\n`);
     return 2;
   }
-  process.stdout.write(`\n${await bench.run(runs)}\n${new Date().toISOString()}\n`);
+  process.stdout.write(`\n${await bench.run(runs, parsed.values.report)}\n${new Date().toISOString()}\n`);
   return 0;
 }
 

@@ -41,9 +41,25 @@ export interface Controllers {
   stop(name: ControllerName): Promise<void>;
 }
 
+/** Whose log: a controller the provider runs for scenarios (`flagger`, `reloader`), or one container of a pod. */
+export type LogTarget = { readonly component: string } | { readonly namespace: string; readonly pod: string; readonly container?: string };
+
+export interface LogTail {
+  readonly lines: string[];
+  /** Where the lines came from, for a reader to look further: a file, or the `kubectl logs` command. */
+  readonly source: string;
+}
+
+/** Logs wherever the provider keeps them, so the engine reads them without knowing which provider it is. */
+export interface LogSource {
+  /** The last `lines` lines of the target's log; throws naming what it tried when there is none. */
+  tail(target: LogTarget, lines: number): Promise<LogTail>;
+}
+
 export interface ProviderSession {
   readonly connection: ClusterConnection;
   readonly controllers: Controllers;
+  readonly logs: LogSource;
   /** Ends the run: stops a cluster the provider started (unless kept); never touches one it found. */
   close(options: { readonly keep: boolean }): Promise<void>;
 }

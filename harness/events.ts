@@ -1,3 +1,4 @@
+import type { AttemptDiagnostics } from './diagnostics.ts';
 import type { CheckResult, DecidedBy, Verdict } from './results.ts';
 
 /** A point on a scenario's timeline. */
@@ -30,6 +31,8 @@ export type EngineEvent =
   | { readonly type: 'step-end'; readonly id: AttemptId; readonly step: string; readonly ok: boolean; readonly durationMs: number; readonly error?: string }
   | { readonly type: 'timeline'; readonly id: AttemptId; readonly entry: TimelineEntry }
   | { readonly type: 'check'; readonly id: AttemptId; readonly check: CheckResult }
+  /** A failed or errored attempt's events, logs and objects, read before its cleanups ran. */
+  | { readonly type: 'diagnostics'; readonly id: AttemptId; readonly diagnostics: AttemptDiagnostics }
   | {
       readonly type: 'attempt-end';
       readonly id: AttemptId;

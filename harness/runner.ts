@@ -3,7 +3,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { AttemptId, EngineEvent, TimelineEntry } from './events.ts';
 import { KubeClient, watchEvents } from '../clusters/kube/index.ts';
-import { SCENARIO_LABEL, type ClusterConnection, type Controllers } from '../clusters/provider.ts';
+import { SCENARIO_LABEL, type ClusterConnection, type Controllers, type LogSource } from '../clusters/provider.ts';
+import { collectDiagnostics } from './diagnostics.ts';
 import { redactDeep } from './redaction.ts';
 import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
 import type { CheckContext, LoadRequest, LoadWindow, RunningLoad, Scenario, ScenarioContext } from './scenario.ts';
@@ -25,6 +26,8 @@ export interface RunOptions {
   readonly keep: boolean;
   readonly cluster: ClusterConnection;
   readonly controllers: Controllers;
+  /** The provider session's logs, read for a failed or errored attempt's diagnostics. */
+  readonly logs?: LogSource;
   /** Absent when no selected scenario needs load. */
   readonly load?: LoadTools;
   readonly emit: (event: EngineEvent) => void;
@@ -73,6 +76,9 @@ function windowOver(results: readonly LoadResult[]): LoadWindow {
 
 const describeError = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** How long a failed attempt may spend collecting its diagnostics before its cleanups run. */
+const DIAGNOSTICS_TIMEOUT_MS = 15_000;
+
 async function runAttempt(scenario: Scenario, attempt: number, options: RunOptions, kube: KubeClient, kc: KubeConfig, loadTarget: LoadMetricsTarget): Promise<Verdict> {
   const id: AttemptId = { scenario: scenario.name, attempt };
   const secrets = new Set<string>();
@@ -96,7 +102,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     const full = { ...check, at: now() };
     checks.push(full);
     emit({ type: 'check', id, check: full });
-    timeline({ kind: 'check', message: `${check.status}: ${check.name}`, data: { expected: check.expected, observed: check.observed } });
+    timeline({ kind: 'check', message: `${check.status}: ${check.name}${check.variant ? ` [${check.variant}]` : ''}`, data: { expected: check.expected, observed: check.observed } });
   };
 
   const loads = new Set<RunningLoad>();
@@ -175,6 +181,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
         return result;
       } catch (err) {
         emit({ type: 'step-end', id, step: name, ok: false, durationMs: Date.now() - t0, error: describeError(err) });
+        timeline({ kind: 'step-end', message: name, data: { durationMs: Date.now() - t0, error: describeError(err) } });
         if (typeof err === 'object' && err && !thrownIn.has(err)) thrownIn.set(err, name);
         throw err;
       } finally {
@@ -236,7 +243,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
         timeline({
           kind: 'kube-event',
           message: `${event.involvedObject?.kind}/${event.involvedObject?.name} ${event.reason}: ${event.message}`,
-          data: { type: event.type, reason: event.reason },
+          data: { type: event.type, reason: event.reason, source: event.reportingComponent || event.source?.component || '' },
         }),
       );
     });
@@ -244,17 +251,22 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     await scenario.run(context as ScenarioContext<never>);
   } catch (err) {
     crash = { step: (typeof err === 'object' && err && thrownIn.get(err)) || currentStep, error: describeError(err) };
-  } finally {
-    for (const load of loads) await load.stop().catch(() => {});
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((err) => timeline({ kind: 'note', message: `cleanup failed: ${describeError(err)}` }));
-    }
-    eventWatch?.abort();
-    if (!options.keep && currentStep !== '(setup)') {
-      await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace }).catch((err) => timeline({ kind: 'note', message: `namespace not deleted: ${describeError(err)}` }));
-    }
   }
+  for (const load of loads) await load.stop().catch(() => {});
+  const namespaceCreated = currentStep !== '(setup)';
   const { verdict, decidedBy } = decideVerdict(checks, crash);
+  if (verdict !== 'pass' && namespaceCreated) {
+    // Before the cleanups, which delete what shows what went wrong.
+    const diagnostics = await collectDiagnostics({ kube, logs: options.logs, namespace, components: scenario.needs.addons, secrets, timeoutMs: DIAGNOSTICS_TIMEOUT_MS });
+    emit({ type: 'diagnostics', id, diagnostics });
+  }
+  for (const cleanup of cleanups.reverse()) {
+    await cleanup().catch((err) => timeline({ kind: 'note', message: `cleanup failed: ${describeError(err)}` }));
+  }
+  eventWatch?.abort();
+  if (!options.keep && namespaceCreated) {
+    await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace }).catch((err) => timeline({ kind: 'note', message: `namespace not deleted: ${describeError(err)}` }));
+  }
   emit({ type: 'attempt-end', id, verdict, decidedBy, durationMs: Date.now() - started, metrics });
   return verdict;
 }

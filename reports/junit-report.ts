@@ -1,5 +1,6 @@
 import type { CheckResult } from '../harness/results.ts';
 import { checkLabel } from './check-matrix.ts';
+import { scenarioAnchor } from './html/index.ts';
 import type { RunReport } from './run-report.ts';
 
 const escape = (s: string) =>
@@ -12,7 +13,8 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
  * JUnit XML as CI servers read it: a testsuite per scenario, a testcase per check. A check that
  * passed in some repeated attempts and failed in others passes with <flakyFailure> entries
  * (the Maven Surefire convention) and a flaky property. A scenario that errored adds an
- * "(environment)" testcase carrying <error>.
+ * "(environment)" testcase carrying <error>. Each suite links its section of report.html, which
+ * sits beside junit.xml: the timeline and the failure diagnostics are there.
  */
 export function renderJunit(report: RunReport): string {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -21,6 +23,7 @@ export function renderJunit(report: RunReport): string {
   let errors = 0;
   const suites: string[] = [];
   for (const scenario of report.scenarios) {
+    const html = `report.html#${scenarioAnchor(scenario.scenario)}`;
     const names = [...new Set(scenario.attempts.flatMap((a) => a.checks.map(checkLabel)))];
     const cases: string[] = [];
     let suiteFailures = 0;
@@ -48,7 +51,7 @@ export function renderJunit(report: RunReport): string {
         suiteFailures++;
         const f = failed.at(-1)!.c;
         const chain = f.chain ? `\nchain: ${f.chain.join(' → ')}` : '';
-        cases.push(`${open}\n      <failure message="${escape(failureMessage(f))}" type="CheckFailed">${escape(`${f.reason}\nexpected: ${show(f.expected)}\nobserved: ${show(f.observed)}${chain}`)}</failure>\n    </testcase>`);
+        cases.push(`${open}\n      <failure message="${escape(failureMessage(f))}" type="CheckFailed">${escape(`${f.reason}\nexpected: ${show(f.expected)}\nobserved: ${show(f.observed)}${chain}\ntimeline and diagnostics: ${html}`)}</failure>\n    </testcase>`);
       } else {
         cases.push(`${open}</testcase>`);
       }
@@ -57,7 +60,7 @@ export function renderJunit(report: RunReport): string {
     if (crashed.length) {
       suiteErrors++;
       const d = crashed.at(-1)!.decidedBy as { name: string; error: string };
-      cases.push(`    <testcase classname="${escape(scenario.scenario)}" name="(environment)" time="0">\n      <error message="${escape(`step "${d.name}": ${d.error}`)}" type="EnvironmentError"/>\n    </testcase>`);
+      cases.push(`    <testcase classname="${escape(scenario.scenario)}" name="(environment)" time="0">\n      <error message="${escape(`step "${d.name}": ${d.error}`)}" type="EnvironmentError">${escape(`timeline and diagnostics: ${html}`)}</error>\n    </testcase>`);
     }
     const time = scenario.attempts.reduce((s, a) => s + a.durationMs, 0);
     const count = cases.length;
@@ -67,7 +70,7 @@ export function renderJunit(report: RunReport): string {
     suites.push(
       [
         `  <testsuite name="${escape(scenario.scenario)}" tests="${count}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="${skipped}" time="${seconds(time)}" timestamp="${report.startedAt}">`,
-        `    <properties>${[['provider', report.provider], ['verdict', scenario.verdict], ['passRate', String(scenario.passRate)], ...Object.entries(report.versions).map(([k, v]) => [`version.${k}`, v])]
+        `    <properties>${[['provider', report.provider], ['verdict', scenario.verdict], ['passRate', String(scenario.passRate)], ['report', html], ...Object.entries(report.versions).map(([k, v]) => [`version.${k}`, v])]
           .map(([k, v]) => `<property name="${escape(k!)}" value="${escape(v!)}"/>`)
           .join('')}</properties>`,
         ...cases,

@@ -1,4 +1,5 @@
 import { cpus, hostname, platform, release } from 'node:os';
+import type { AttemptDiagnostics } from '../harness/diagnostics.ts';
 import type { EngineEvent, Reporter, TimelineEntry } from '../harness/events.ts';
 import type { CheckResult, DecidedBy, Verdict } from '../harness/results.ts';
 import { checkMatrix, type CheckMatrix } from './check-matrix.ts';
@@ -46,6 +47,8 @@ export interface AttemptReport {
   metrics: Readonly<Record<string, number>>;
   /** While the attempt runs (the live view): the innermost step, and what it waits for or is paused before. */
   live?: AttemptLiveState;
+  /** Only for an attempt that failed or errored: what its namespace and controllers showed before cleanup. */
+  diagnostics?: AttemptDiagnostics;
 }
 
 export interface AttemptLiveState {
@@ -122,6 +125,11 @@ export class RunReportBuilder implements Reporter {
       case 'check':
         this.#attempt(event.id.scenario)?.checks.push(event.check);
         return;
+      case 'diagnostics': {
+        const attempt = this.#attempt(event.id.scenario);
+        if (attempt) attempt.diagnostics = event.diagnostics;
+        return;
+      }
       case 'attempt-end': {
         const attempt = this.#attempt(event.id.scenario);
         const scenario = this.#scenario(event.id.scenario);

@@ -20,6 +20,7 @@ function renderMatrix(m: CheckMatrix): string {
 export class TerminalReporter implements Reporter {
   readonly #progress: TerminalProgress;
   readonly #steps = new Map<string, ProgressTask>();
+  readonly #verbose: boolean;
 
   constructor(
     private readonly builder: RunReportBuilder,
@@ -27,6 +28,7 @@ export class TerminalReporter implements Reporter {
     verbose = false,
   ) {
     this.#progress = new TerminalProgress(out, verbose);
+    this.#verbose = verbose;
   }
 
   onEvent(event: EngineEvent): void {
@@ -45,6 +47,12 @@ export class TerminalReporter implements Reporter {
         const c = event.check;
         const detail = c.status === 'fail' ? `: expected ${show(c.expected)}, observed ${show(c.observed)}; ${c.reason}` : c.status === 'skipped' ? `: skipped, ${c.reason}` : '';
         this.out.write(`  ${MARKS[c.status]} ${c.variant ? `[${c.variant}] ` : ''}${c.name}${detail}\n`);
+        return;
+      }
+      case 'diagnostics': {
+        if (!this.#verbose) return;
+        const { events, logs, objects, problems } = event.diagnostics;
+        this.out.write(`  diagnostics collected: ${events.length} events, ${logs.length} logs, ${objects.length} objects${problems.length ? `; not collected: ${problems.join('; ')}` : ''}\n`);
         return;
       }
       case 'attempt-end': {

@@ -3,6 +3,7 @@ import { OWNER_ENV } from '../process/index.ts';
 import type { Progress } from '../progress.ts';
 import { ADDONS, embeddedControllers, ensureAddons } from './addons.ts';
 import type { ClusterInfo } from './cluster-state.ts';
+import { embeddedLogs } from './embedded-logs.ts';
 import { clusterHealth, downCluster } from './embedded-cluster.ts';
 
 export interface EmbeddedProviderOptions {
@@ -37,6 +38,7 @@ export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
             processEnv: { [OWNER_ENV]: info.stateDir },
           },
           controllers: embeddedControllers(o.name, progress),
+          logs: embeddedLogs(o.name),
           close,
         };
       } catch (err) {

@@ -4,6 +4,7 @@ import type { CommandRunner } from '../command-runner.ts';
 import type { Progress } from '../progress.ts';
 import { versions } from '../components/index.ts';
 import { ProviderError, SCENARIO_LABEL, type Provider } from '../provider.ts';
+import { kubectlLogs } from '../kubectl-logs.ts';
 import { kubectlControllers } from '../reloader-control.ts';
 import { stateRoot } from '../state-root.ts';
 import { createKindCluster, deleteKindCluster, kindRecordFile, type KindPorts } from './kind-cluster.ts';
@@ -95,6 +96,7 @@ export function kindProvider(o: KindProviderOptions): Provider {
           namespaceLabels: { 'istio-injection': 'enabled' },
         },
         controllers: kubectlControllers({ provider: 'kind', kubectl, runner: o.runner }),
+        logs: kubectlLogs({ provider: 'kind', kubectl, runner: o.runner }),
         async close({ keep }) {
           if (keep || o.reuse || !created) return;
           await deleteKindCluster(o.name, o.runner);

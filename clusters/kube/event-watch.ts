@@ -7,6 +7,9 @@ export interface KubeEvent {
   readonly message?: string;
   readonly type?: string;
   readonly involvedObject?: { readonly kind?: string; readonly name?: string };
+  /** Who emitted it: `source.component` for core/v1 writers, `reportingComponent` for events.k8s.io ones. */
+  readonly source?: { readonly component?: string };
+  readonly reportingComponent?: string;
 }
 
 /**

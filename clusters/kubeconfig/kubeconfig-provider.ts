@@ -7,6 +7,7 @@ import type { CommandRunner } from '../command-runner.ts';
 import { flaggerManifests, reloaderManifests } from '../components/index.ts';
 import { KubeClient } from '../kube/index.ts';
 import { ProviderError, type Provider } from '../provider.ts';
+import { kubectlLogs } from '../kubectl-logs.ts';
 import { kubectlControllers } from '../reloader-control.ts';
 import { stateRoot } from '../state-root.ts';
 import { installFlagger } from './flagger-install.ts';
@@ -109,9 +110,11 @@ export function kubeconfigProvider(o: KubeconfigProviderOptions): Provider {
       const dir = await mkdtemp(join(tmpdir(), 'testbed-kubeconfig-'));
       const kubeconfig = join(dir, 'kubeconfig');
       await writeFile(kubeconfig, kc.exportConfig(), { mode: 0o600 });
+      const kubectl = { provider: 'kubeconfig', kubectl: (...args: string[]) => ['kubectl', '--kubeconfig', o.kubeconfig, '--context', context, ...args], runner: o.runner };
       return {
         connection: { provider: 'kubeconfig', kubeconfig, versions: checked.versions, gatewayUrl: o.gatewayUrl, prometheusUrl: o.prometheusUrl, processEnv: {} },
-        controllers: kubectlControllers({ provider: 'kubeconfig', kubectl: (...args) => ['kubectl', '--kubeconfig', o.kubeconfig, '--context', context, ...args], runner: o.runner }),
+        controllers: kubectlControllers(kubectl),
+        logs: kubectlLogs(kubectl),
         close: () => rm(dir, { recursive: true, force: true }),
       };
     },

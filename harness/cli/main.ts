@@ -7,6 +7,7 @@ import { doctorCommand, doctorUsage } from './doctor-command.ts';
 import { installInterruptHandlers, settleInterrupt } from './interrupts.ts';
 import { loadCommand, loadUsage } from './load-command.ts';
 import { logsCommand, logsUsage } from './logs-command.ts';
+import { reportCommand, reportUsage } from './report-command.ts';
 import { scenarioCommand, scenarioUsage } from './scenario-command.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -19,6 +20,7 @@ commands:
   load        drive the cluster's ingress gateway with vegeta
   doctor      list the tools each provider needs, and what is missing
   logs        print a pod container's log
+  report      render report.html, with a trend, from saved report.json files
 
 ${scenarioUsage}
 
@@ -32,6 +34,8 @@ ${doctorUsage}
 
 ${logsUsage}
 
+${reportUsage}
+
 Exit codes: 0 success, 1 a scenario failed, 2 usage or environment error, 130/143 interrupted.`;
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
@@ -41,6 +45,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   load: { run: loadCommand, usage: loadUsage },
   doctor: { run: doctorCommand, usage: doctorUsage },
   logs: { run: logsCommand, usage: logsUsage },
+  report: { run: reportCommand, usage: reportUsage },
 };
 
 async function main(argv: string[]): Promise<number> {

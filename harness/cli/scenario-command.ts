@@ -8,7 +8,7 @@ import { kindProvider } from '../../clusters/kind/index.ts';
 import { execaRunner } from '../../clusters/command-runner.ts';
 import type { Provider } from '../../clusters/provider.ts';
 import { upInterruptibly } from './cluster-command.ts';
-import { FileReporter, RunReportBuilder, TerminalProgress, TerminalReporter, renderJson, renderJunit } from '../../reports/index.ts';
+import { FileReporter, LiveReportServer, RunReportBuilder, TerminalProgress, TerminalReporter, renderHtml, renderJson, renderJunit, scenarioAnchor } from '../../reports/index.ts';
 import { defaultSuite, scenarios } from '../../scenarios/index.ts';
 import { KubeClient } from '../../clusters/kube/index.ts';
 import { fanOut } from '../reporter-fanout.ts';
@@ -16,6 +16,7 @@ import { runScenarios } from '../runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { TunableError, parseSettings, resolveTunables } from '../tunables.ts';
 import { onInterrupt } from './interrupts.ts';
+import { pausePrompt } from './pause-prompt.ts';
 import { UsageError, parseCommandArgs } from './usage-error.ts';
 
 export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
@@ -23,7 +24,9 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --list             list scenarios with their summaries and tunables
   --set KEY=VALUE    set a tunable (repeatable); applies to the scenarios that declare KEY
   --repeat N         run each scenario N times and report the pass rate
-  --report-dir DIR   where report.json and junit.xml go (default ./out)
+  --report-dir DIR   where report.json, junit.xml and report.html go (default ./out)
+  --serve            serve the live report on 127.0.0.1 at a printed URL while the scenarios run
+  --pause            wait for Enter before each when-step, printing the kubectl commands that show it
   --keep             keep scenario namespaces, and a cluster this run started
   --provider NAME    embedded (default), kind (needs Docker, kind, kubectl, istioctl), or kubeconfig (an existing cluster)
   --name CLUSTER     embedded and kind: cluster name (default "default")
@@ -94,6 +97,8 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       'prometheus-url': { type: 'string' },
       'gateway-url': { type: 'string' },
       'install-addons': { type: 'boolean', default: false },
+      serve: { type: 'boolean', default: false },
+      pause: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
   });
@@ -121,6 +126,8 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   }
 
   const needs = new Set(selected.flatMap((s) => [...s.needs.components, ...s.needs.addons]));
+  // The commands --pause prints run the pinned kubectl.
+  if (values.pause) needs.add('kubectl');
   const lacking = [...needs].filter((n) => !LOCAL_TOOLS.includes(n) && !provider.capabilities.includes(n));
   if (lacking.length) throw new UsageError(`provider ${provider.name} cannot supply ${lacking.join(', ')}, which the selected scenarios need`);
   const progress = new TerminalProgress(process.stderr, values.verbose);
@@ -136,18 +143,24 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   });
   const reportDir = resolve(values['report-dir']);
   const builder = new RunReportBuilder();
+  const live = values.serve ? new LiveReportServer(builder) : undefined;
   const reporters = fanOut(
     [
       builder,
       new TerminalReporter(builder, process.stderr, values.verbose),
       new FileReporter(builder, join(reportDir, 'report.json'), renderJson),
       new FileReporter(builder, join(reportDir, 'junit.xml'), renderJunit),
+      new FileReporter(builder, join(reportDir, 'report.html'), (report) => renderHtml({ report })),
+      ...(live ? [live] : []),
     ],
     (message) => process.stderr.write(`warning: ${message}\n`),
   );
+  let prompt: ReturnType<typeof pausePrompt> | undefined;
   try {
     const tools = await provisionBinaries(LOCAL_TOOLS.filter((t) => needs.has(t)), { progress });
     const vegeta = tools.vegeta;
+    if (live) process.stderr.write(`live report: ${await live.start()}\n`);
+    if (values.pause) prompt = pausePrompt(tools.kubectl!.path, session.connection.kubeconfig, process.stdin, process.stderr);
     const verdicts = await runScenarios({
       scenarios: selected,
       settings,
@@ -155,6 +168,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       keep: values.keep,
       cluster: { ...session.connection, versions: { ...session.connection.versions, ...Object.fromEntries(Object.values(tools).map((t) => [t.binary, describeSource(t)])) } },
       controllers: session.controllers,
+      ...(prompt ? { pause: prompt.pause } : {}),
       ...(vegeta ? { load: { vegeta: vegeta.path, resultsDir: join(reportDir, 'load') } } : {}),
       emit: (event) => {
         if (event.type === 'attempt-begin') namespaces.push(event.namespace);
@@ -163,8 +177,12 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     });
     await reporters.finish();
     process.stderr.write(`reports: ${reportDir}/report.json, ${reportDir}/junit.xml\n`);
+    const failed = builder.report?.scenarios.find((s) => s.verdict !== 'pass');
+    process.stderr.write(`timeline: file://${reportDir}/report.html${failed ? `#${scenarioAnchor(failed.scenario)}` : ''}\n`);
     return verdicts.includes('error') ? 2 : verdicts.includes('fail') ? 1 : 0;
   } finally {
+    prompt?.close();
+    await live?.stop();
     unregister();
     await session.close({ keep: values.keep });
   }

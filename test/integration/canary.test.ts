@@ -1,8 +1,10 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import type { RunReport } from '../../reports/index.ts';
+import { scenarioAnchor, type RunReport } from '../../reports/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { closeBrowser, openReport } from '../helpers/report-browser.ts';
 import { testStateDir } from '../helpers/test-state.ts';
 
 const CANARIES = ['bad-canary', 'slow-canary', 'good-canary', 'config-canary', 'no-traffic'];
@@ -17,7 +19,7 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     const started = Date.now();
     const result = await runCli(['scenario', ...args, '--name', name, '--report-dir', reportDir], env());
     const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as RunReport;
-    return { result, report, seconds: (Date.now() - started) / 1000 };
+    return { result, report, reportDir, seconds: (Date.now() - started) / 1000 };
   };
   const decidedBy = (report: RunReport) => report.scenarios[0]!.attempts[0]!.decidedBy as { kind: string; name?: string };
   /** Each check's status by its letter: `(a)` → `fail`. */
@@ -30,12 +32,13 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
   });
 
   after(async () => {
+    await closeBrowser();
     await runCli(['cluster', 'down', '--name', name], env());
     await rm(stateDir, { recursive: true, force: true });
   });
 
   it('passes all five canary scenarios within 6 minutes, with Flagger shown in the report and the series charts need', async () => {
-    const { result, report, seconds } = await run(CANARIES);
+    const { result, report, reportDir, seconds } = await run(CANARIES);
     expect(result.exitCode, result.all).to.equal(0);
     expect(report.scenarios.map((s) => [s.scenario, s.verdict])).to.deep.equal(CANARIES.map((n) => [n, 'pass']));
     expect(seconds).to.be.below(360);
@@ -44,6 +47,32 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     const series = new Set(bad.timeline.filter((e) => e.kind === 'sample').map((e) => e.data!.series));
     expect([...series]).to.include.members(['canary weight', 'success rate %', 'p99 ms', 'load rps', 'load errors', 'canary phase']);
     expect(bad.timeline.some((e) => e.kind === 'kube-event' && e.message.startsWith('Canary/web Synced: ') && e.message.includes('Rolling back'))).to.equal(true, "Flagger's events on the timeline");
+    expect(report.scenarios.flatMap((s) => s.attempts.filter((a) => a.diagnostics).map(() => s.scenario)), 'diagnostics of passed attempts').to.deep.equal([]);
+
+    const url = pathToFileURL(join(reportDir, 'report.html')).href;
+    const shown = await openReport(`${url}#${scenarioAnchor('bad-canary')}`);
+    try {
+      const { page } = shown;
+      const section = page.locator(`#${scenarioAnchor('bad-canary')}`);
+      expect(await page.locator('#summary .badge').first().textContent()).to.equal('PASS');
+      expect(await section.locator('tr.check').count(), 'every check of bad-canary').to.equal(report.scenarios[0]!.checks.length);
+      for (const check of report.scenarios[0]!.checks) expect(await section.locator('tr.check td.name').allTextContents()).to.satisfy((names: string[]) => names.some((n) => n.includes(check.name)), check.name);
+      const drawn = await page.evaluate(() => {
+        const option = window.testbedReport.charts.get('bad-canary#1')!.getOption() as { series: Array<{ name: string; data: Array<{ name?: string; message?: string } | number[]> }> };
+        const weight = option.series.find((s) => s.name === 'canary weight: canary weight')!.data as number[][];
+        const flagger = option.series.find((s) => s.name === 'Flagger')!.data as Array<{ message: string }>;
+        return { weights: weight.map((p) => p[1]), flagger: flagger.map((m) => m.message) };
+      });
+      const reported = bad.timeline.filter((e) => e.kind === 'sample' && e.data!.series === 'canary weight').map((e) => e.data!.value);
+      expect(drawn.weights, 'the weight chart holds the weights Flagger reported').to.deep.equal(reported);
+      expect(drawn.flagger.some((m) => m.includes('Rolling back')), `the rollback on the Flagger lane: ${drawn.flagger.join(' | ')}`).to.equal(true);
+      await section.screenshot({ path: join(reportDir, 'bad-canary.png') });
+      expect((await stat(join(reportDir, 'bad-canary.png'))).size).to.be.above(10_000);
+      expect(shown.errors, 'console errors').to.deep.equal([]);
+      expect(shown.requests, 'the page loads nothing but itself').to.deep.equal([url]);
+    } finally {
+      await shown.close();
+    }
   });
 
   it('fails bad-canary on the not-promoted check when the Canary has no metrics (it promotes anything)', async () => {
@@ -51,6 +80,14 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     expect(result.exitCode, result.all).to.equal(1);
     expect(decidedBy(report).name).to.match(/^\(a\) rolled back/);
     expect(statuses(report)['(d)'], 'the bad version was promoted').to.equal('fail');
+    const diagnostics = report.scenarios[0]!.attempts[0]!.diagnostics;
+    expect(diagnostics, 'diagnostics of the failed attempt').to.not.equal(undefined);
+    const { events, logs, objects, problems } = diagnostics!;
+    const why = `problems: ${problems.join('; ') || 'none'}`;
+    expect(events.length, why).to.be.above(0);
+    expect((objects.find((o) => o.kind === 'Canary')?.state as { phase?: string } | undefined)?.phase, why).to.be.a('string').and.not.equal('');
+    expect(logs.find((l) => l.name === 'flagger')?.lines.length, why).to.be.above(0);
+    expect((objects.find((o) => o.kind === 'VirtualService')?.state as { http?: unknown[] } | undefined)?.http?.length, why).to.be.above(0);
   });
 
   it('fails bad-canary on the rollback bound when the threshold never lets Flagger roll back', async () => {

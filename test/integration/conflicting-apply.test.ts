@@ -4,7 +4,9 @@ import { expect } from 'chai';
 import { parse } from 'junit2json';
 import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import type { RunReport } from '../../reports/index.ts';
-import { runCli } from '../helpers/cli.ts';
+import { execa } from 'execa';
+import { cliMain, runCli, waitFor } from '../helpers/cli.ts';
+import { closeBrowser, openReport } from '../helpers/report-browser.ts';
 import { testStateDir } from '../helpers/test-state.ts';
 
 describe('conflicting-apply scenario on the embedded cluster (integration)', function () {
@@ -68,6 +70,46 @@ describe('conflicting-apply scenario on the embedded cluster (integration)', fun
     expect(report.scenarios[0]).to.include({ passRate: 1, flaky: false });
     expect(report.scenarios[0]!.attempts).to.have.length(3);
     expect(result.stderr).to.match(/conflicting-apply\s+PASS\s+\S+\s+100% of 3/);
+  });
+
+  it('--serve --pause: the live page shows the paused when-step, then the step running and a check, without a reload', async () => {
+    const reportDir = join(stateDir, 'report-live');
+    const cli = execa(process.execPath, ['--import', 'tsx', cliMain, 'scenario', 'conflicting-apply', '--name', name, '--report-dir', reportDir, '--serve', '--pause', ...small], { env: env(), reject: false, all: true, stdin: 'pipe' });
+    let stderr = '';
+    cli.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const url = await waitFor(async () => /live report: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)?.[1], 60_000, 'the live report URL on stderr');
+      const live = await openReport(url);
+      try {
+        const { page } = live;
+        await page.waitForSelector('p.live-state:has-text("paused before")', { timeout: 60_000 });
+        const paused = (await page.textContent('p.live-state'))!;
+        const step = /paused before (when: .*?): press Enter/.exec(paused)![1]!;
+        expect(stderr).to.include(`⏸  next: ${step}`);
+        expect(stderr).to.match(/kubectl --kubeconfig \S+ -n tb-conflicting-apply-\S+ get configmap settings --show-managed-fields -o yaml/);
+        expect(await page.$$('tr.check')).to.have.length(0);
+
+        cli.stdin!.write('\n');
+        await page.waitForFunction((s) => [...document.querySelectorAll('tr.step td:nth-child(2)')].some((td) => td.textContent === s), step, { timeout: 30_000 });
+        await page.waitForSelector('tr.check.s-pass', { timeout: 60_000 });
+        // No more pauses: the rest of the run goes on by itself.
+        cli.stdin!.end();
+        const result = await cli;
+        expect(result.exitCode, result.all).to.equal(0);
+        await page.waitForSelector('#live.ended', { timeout: 10_000 });
+        expect(live.navigations(), 'the page never reloaded').to.equal(1);
+        expect(await page.evaluate(() => window.testbedReport.updates)).to.be.above(1);
+        expect(await page.$$eval('tr.check', (rows) => rows.length)).to.equal(10);
+        expect(new Set(live.requests.map((r) => new URL(r).pathname))).to.deep.equal(new Set(['/', '/events']));
+        expect(live.errors).to.deep.equal([]);
+      } finally {
+        await live.close();
+      }
+    } finally {
+      cli.kill('SIGTERM');
+      await cli;
+      await closeBrowser();
+    }
   });
 
   describe('on the kubeconfig provider (this cluster standing in for an existing one)', () => {

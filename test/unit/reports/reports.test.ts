@@ -104,3 +104,35 @@ describe('reports of checks with variants', () => {
     expect(cases[4]!.skipped).to.not.equal(undefined);
   });
 });
+
+describe('reports of a failed attempt with diagnostics', () => {
+  const diagnostics = {
+    collectedAt: at,
+    events: [{ at, type: 'Warning', reason: 'Synced', object: 'Canary/web', message: 'Rolling back web', count: 2 }],
+    logs: [{ name: 'flagger', source: '/state/logs/flagger.log', lines: ['Halt advancement'] }],
+    objects: [{ kind: 'Canary', name: 'web', state: { phase: 'Failed' } }],
+    problems: [],
+  };
+  const run = (): RunReport => {
+    const builder = new RunReportBuilder();
+    const all: EngineEvent[] = [
+      { type: 'run-begin', scenarios: ['demo'], repeat: 2, provider: 'embedded', versions: {} },
+      { type: 'attempt-begin', id: id(1), namespace: 'tb-demo-1', tunables: {} },
+      { type: 'check', id: id(1), check: { name: 'rolled back', status: 'fail', expected: true, observed: false, reason: 'r', at } },
+      { type: 'diagnostics', id: id(1), diagnostics },
+      { type: 'attempt-end', id: id(1), verdict: 'fail', decidedBy: { kind: 'check', name: 'rolled back' }, durationMs: 1, metrics: {} },
+      { type: 'attempt-begin', id: id(2), namespace: 'tb-demo-2', tunables: {} },
+      { type: 'check', id: id(2), check: { name: 'rolled back', status: 'pass', expected: true, observed: true, reason: 'r', at } },
+      { type: 'attempt-end', id: id(2), verdict: 'pass', decidedBy: { kind: 'checks' }, durationMs: 1, metrics: {} },
+      { type: 'run-end', durationMs: 2 },
+    ];
+    for (const e of all) builder.onEvent(e);
+    return builder.report!;
+  };
+
+  it('keeps them on the attempt they were collected for, and only there', () => {
+    const [failed, passed] = run().scenarios[0]!.attempts;
+    expect(failed!.diagnostics).to.deep.equal(diagnostics);
+    expect(passed).not.to.have.property('diagnostics');
+  });
+});

@@ -74,6 +74,20 @@ describe('kind provider', () => {
     await session.close({ keep: false });
   });
 
+  it("reads logs with kubectl on its own context: a pod's container, and Flagger's Deployment", async () => {
+    const { runner, ran } = fakeKind([]);
+    const session = await kindProvider({ name: 'tb', reuse: false, runner, meshScraped }).open(new Set(['flagger']), silentProgress);
+    const before = ran.length;
+    const pod = await session.logs.tail({ namespace: 'tb-bad-canary-1', pod: 'web-x', container: 'istio-proxy' }, 40);
+    await session.logs.tail({ component: 'flagger' }, 40);
+    expect(ran.slice(before)).to.deep.equal([
+      'kubectl --context kind-tb logs --tail=40 -n tb-bad-canary-1 web-x -c istio-proxy',
+      'kubectl --context kind-tb logs --tail=40 -n istio-system deployment/flagger',
+    ]);
+    expect(pod.source).to.equal('kubectl --context kind-tb logs --tail=40 -n tb-bad-canary-1 web-x -c istio-proxy');
+    await session.close({ keep: false });
+  });
+
   it('refuses a cluster of the same name unless told to reuse it', async () => {
     const { runner } = fakeKind(['tb']);
     const err = await kindProvider({ name: 'tb', reuse: false, runner, meshScraped }).open(new Set(), silentProgress).then(() => undefined, (e: Error) => e);
