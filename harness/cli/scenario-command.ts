@@ -168,6 +168,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       keep: values.keep,
       cluster: { ...session.connection, versions: { ...session.connection.versions, ...Object.fromEntries(Object.values(tools).map((t) => [t.binary, describeSource(t)])) } },
       controllers: session.controllers,
+      logs: session.logs,
       ...(prompt ? { pause: prompt.pause } : {}),
       ...(vegeta ? { load: { vegeta: vegeta.path, resultsDir: join(reportDir, 'load') } } : {}),
       emit: (event) => {
