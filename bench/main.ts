@@ -6,13 +6,18 @@ import { clusterRun, ensureCachedBinaries } from './cluster-bench.ts';
 import { sideBySide, summarize } from './measurements.ts';
 import { meshBenchCluster, meshRun } from './mesh-bench.ts';
 import { defaultSuiteReport, launchChromium, reportRun, reportVariants } from './report-bench.ts';
+import { repeatScenarios, verdictAgreement } from './verdicts-bench.ts';
 
-const usage = `usage: npm run bench -- <cluster|mesh|report> [--runs N] [--report FILE]
+const usage = `usage: npm run bench -- <cluster|mesh|report|verdicts> [--runs N] [--report FILE] [SCENARIO...]
   cluster   start the embedded cluster from cached binaries until Ready, start 3 demo pods,
             and measure the total RSS; 1 node and 3 nodes side by side (default 5 runs)
   mesh      vegeta at 500 and 1000 rps for 10 s, straight to a demo pod and through the ingress
             gateway, and 3000 rps through the gateway, side by side: latency, what the gateway
-            adds, its CPU and RSS (default 3 runs)`;
+            adds, its CPU and RSS (default 3 runs)
+  report    report.html of one scenario, the default suite (--report FILE, else a saved one)
+            and the suite with a trend: size, render time in node, drawn time in Chromium (7 runs)
+  verdicts  run SCENARIO... (default: the default suite) --runs times on one embedded cluster: how
+            far each scenario's verdicts agree, each check's pass rate, each metric's spread (10 runs)`;
 
 type Variant = { name: string; results: Record<string, number[]> };
 
@@ -101,10 +106,23 @@ async function benchReport(runs: number, reportFile: string | undefined): Promis
   )}`;
 }
 
-const benchmarks: Record<string, { runs: number; run: (runs: number, reportFile: string | undefined) => Promise<string> }> = {
+async function benchVerdicts(runs: number, _reportFile: string | undefined, names: readonly string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-verdicts-'));
+  try {
+    const report = await repeatScenarios(names, runs, dir);
+    return `verdicts of ${report.scenarios.map((s) => s.scenario).join(', ')}, ${runs} runs each on one embedded cluster (median (min–max))\n${verdictAgreement(report)}`;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+type Bench = (runs: number, reportFile: string | undefined, names: readonly string[]) => Promise<string>;
+
+const benchmarks: Record<string, { runs: number; run: Bench; takesNames?: true }> = {
   cluster: { runs: 5, run: benchCluster },
   mesh: { runs: 3, run: benchMesh },
   report: { runs: 7, run: benchReport },
+  verdicts: { runs: 10, run: benchVerdicts, takesNames: true },
 };
 
 async function main(): Promise<number> {
@@ -115,14 +133,14 @@ async function main(): Promise<number> {
     process.stderr.write(`error: ${(err as Error).message}\n${usage}\n`);
     return 2;
   }
-  const [what] = parsed.positionals;
+  const [what, ...names] = parsed.positionals;
   const bench = what ? benchmarks[what] : undefined;
   const runs = Number(parsed.values.runs ?? bench?.runs);
-  if (!bench || !Number.isInteger(runs) || runs < 1 || (parsed.values.report !== undefined && what !== 'report')) {
+  if (!bench || !Number.isInteger(runs) || runs < 1 || (parsed.values.report !== undefined && what !== 'report') || (names.length > 0 && !bench.takesNames)) {
     process.stderr.write(`${what && !bench ? `error: unknown benchmark "${what}"\n` : ''}${usage}\n`);
     return 2;
   }
-  process.stdout.write(`\n${await bench.run(runs, parsed.values.report)}\n${new Date().toISOString()}\n`);
+  process.stdout.write(`\n${await bench.run(runs, parsed.values.report, names)}\n${new Date().toISOString()}\n`);
   return 0;
 }
 

@@ -22,7 +22,7 @@ export interface ClusterConnection {
 }
 
 /** Controllers a scenario runs with flags of its choosing, and stops and starts to test how they recover. */
-export type ControllerName = 'reloader' | 'wave';
+export type ControllerName = 'flagger' | 'reloader' | 'wave';
 
 export interface ControllerRun {
   readonly version: string;
@@ -56,9 +56,28 @@ export interface LogSource {
   tail(target: LogTarget, lines: number): Promise<LogTail>;
 }
 
+/** The capability of a provider whose sessions inject {@link Faults}. */
+export const FAULTS_CAPABILITY = 'faults';
+
+/** The cluster's own components a fault may stop and start again. */
+export type StoppableComponent = 'kube-apiserver' | 'prometheus';
+
+/** Faults a scenario injects into the environment, to prove its verdict survives them. */
+export interface Faults {
+  /**
+   * SIGKILLs the processes of every container of the pod, as a crashed container dies; the node
+   * restarts them as its restartPolicy says. Resolves with how many were killed.
+   */
+  killPod(namespace: string, pod: string): Promise<number>;
+  /** Stops the component; resolves with a function that starts it again on the same port and data, once ready. */
+  stop(component: StoppableComponent): Promise<() => Promise<void>>;
+}
+
 export interface ProviderSession {
   readonly connection: ClusterConnection;
   readonly controllers: Controllers;
+  /** Absent where the provider cannot inject faults (a cluster it does not run); scenarios' faults then end as usage errors. */
+  readonly faults?: Faults;
   readonly logs: LogSource;
   /** Ends the run: stops a cluster the provider started (unless kept); never touches one it found. */
   close(options: { readonly keep: boolean }): Promise<void>;

@@ -58,6 +58,7 @@ export function kubectlControllers(o: KubectlControllersOptions): Controllers {
   };
   const onlyReloader = (name: ControllerName) => {
     if (name === 'reloader') return;
+    if (name === 'flagger') throw new ProviderError(`the ${o.provider} provider does not stop and start Flagger: restarting a controller is a fault only the embedded provider injects`);
     throw new ProviderError(
       `the ${o.provider} provider does not install Wave ${versions.wave}: its module is not served by the Go module proxy here; Wave is supplied only by the embedded provider, from ${overrideEnvVar('wave')}`,
     );

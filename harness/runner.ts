@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { AttemptId, EngineEvent, TimelineEntry } from './events.ts';
-import { KubeClient, watchEvents } from '../clusters/kube/index.ts';
-import { SCENARIO_LABEL, type ClusterConnection, type Controllers, type LogSource } from '../clusters/provider.ts';
+import { KubeClient, watchEvents, type KubeEvent } from '../clusters/kube/index.ts';
+import { ProviderError, SCENARIO_LABEL, type ClusterConnection, type Controllers, type Faults, type LogSource } from '../clusters/provider.ts';
 import { collectDiagnostics } from './diagnostics.ts';
 import { redactDeep } from './redaction.ts';
 import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly keep: boolean;
   readonly cluster: ClusterConnection;
   readonly controllers: Controllers;
+  /** The provider session's faults; absent where it cannot inject any. */
+  readonly faults?: Faults;
   /** The provider session's logs, read for a failed or errored attempt's diagnostics. */
   readonly logs?: LogSource;
   /** Absent when no selected scenario needs load. */
@@ -74,6 +76,14 @@ function windowOver(results: readonly LoadResult[]): LoadWindow {
   };
 }
 
+/** Faults on a provider that injects none: each says so. */
+function noFaults(provider: string): Faults {
+  const refuse = (): never => {
+    throw new ProviderError(`the ${provider} provider cannot inject faults; run faults on the embedded provider`);
+  };
+  return { killPod: async () => refuse(), stop: async () => refuse() };
+}
+
 const describeError = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** How long a failed attempt may spend collecting its diagnostics before its cleanups run. */
@@ -97,7 +107,15 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
   const namespace = `tb-${scenario.name}-${randomBytes(3).toString('hex')}`.slice(0, 63);
   emit({ type: 'attempt-begin', id, namespace, tunables });
 
-  let eventWatch: AbortController | undefined;
+  const watches: AbortController[] = [];
+  let watchGap: Error | undefined;
+  const watchNamespaceEvents = async (onEvent: (event: KubeEvent) => void, fieldSelector?: string) => {
+    const onGap = (err: Error) => {
+      watchGap ??= err;
+      timeline({ kind: 'note', message: `watch gap: ${err.message}` });
+    };
+    watches.push(await watchEvents(kc, namespace, onEvent, { ...(fieldSelector ? { fieldSelector } : {}), onGap }));
+  };
   const record = (check: Omit<CheckResult, 'at'>) => {
     const full = { ...check, at: now() };
     checks.push(full);
@@ -159,6 +177,8 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     kubeconfig: options.cluster.kubeconfig,
     cluster: { gatewayUrl: options.cluster.gatewayUrl, prometheusUrl: options.cluster.prometheusUrl },
     controllers: options.controllers,
+    faults: options.faults ?? noFaults(options.cluster.provider),
+    watchEvents: watchNamespaceEvents,
     startLoad,
     sample,
     threshold(series, bound, value) {
@@ -239,7 +259,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
       await kube.call('POST', '/api/v1/namespaces', {
         body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...options.cluster.namespaceLabels, [SCENARIO_LABEL]: scenario.name } } },
       });
-      eventWatch = await watchEvents(kc, namespace, (event) =>
+      await watchNamespaceEvents((event) =>
         timeline({
           kind: 'kube-event',
           message: `${event.involvedObject?.kind}/${event.involvedObject?.name} ${event.reason}: ${event.message}`,
@@ -253,6 +273,8 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     crash = { step: (typeof err === 'object' && err && thrownIn.get(err)) || currentStep, error: describeError(err) };
   }
   for (const load of loads) await load.stop().catch(() => {});
+  // A check that read a watch with a hole in it judged on missing events: the environment failed.
+  if (watchGap && !crash) crash = { step: 'watch the namespace', error: watchGap.message };
   const namespaceCreated = currentStep !== '(setup)';
   const { verdict, decidedBy } = decideVerdict(checks, crash);
   if (verdict !== 'pass' && namespaceCreated) {
@@ -263,7 +285,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
   for (const cleanup of cleanups.reverse()) {
     await cleanup().catch((err) => timeline({ kind: 'note', message: `cleanup failed: ${describeError(err)}` }));
   }
-  eventWatch?.abort();
+  for (const watch of watches) watch.abort();
   if (!options.keep && namespaceCreated) {
     await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace }).catch((err) => timeline({ kind: 'note', message: `namespace not deleted: ${describeError(err)}` }));
   }

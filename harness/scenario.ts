@@ -1,5 +1,5 @@
-import type { KubeClient } from '../clusters/kube/index.ts';
-import type { Controllers } from '../clusters/provider.ts';
+import type { KubeClient, KubeEvent } from '../clusters/kube/index.ts';
+import type { Controllers, Faults } from '../clusters/provider.ts';
 import type { LoadProfile, LoadSummary } from '../load/index.ts';
 import type { TunableSpecs, TunableValues } from './tunables.ts';
 
@@ -16,11 +16,18 @@ export interface ScenarioContext<T> {
   readonly cluster: { readonly gatewayUrl: string; readonly prometheusUrl: string };
   /** The cluster's controllers (Reloader, Wave): run with a scenario's flags, stopped and started again. */
   readonly controllers: Controllers;
+  /** Faults to inject into the environment; each throws, naming the provider, where it cannot inject them. */
+  readonly faults: Faults;
   /**
    * Starts vegeta through the gateway in the background; it stops by itself at the end of its
    * profile, or at `stop()`, or when the attempt ends. Its rate and errors go on the timeline.
    */
   startLoad(options: LoadRequest): RunningLoad;
+  /**
+   * Watches the namespace's Events (those `fieldSelector` selects) until the attempt ends. A watch
+   * that cannot be resumed makes the attempt an error, so no check reads the gap as "no event".
+   */
+  watchEvents(onEvent: (event: KubeEvent) => void, fieldSelector?: string): Promise<void>;
   /** One point of a series (canary weight, success rate…) for the report's charts. */
   sample(series: string, value: number, labels?: Readonly<Record<string, string>>): void;
   /** The bound a gate holds a series to (a minimum success rate), drawn as a line on its chart. */

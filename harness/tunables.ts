@@ -14,6 +14,17 @@ export function sabotageTunable(description: string, ...modes: readonly string[]
   return { type: 'enum', default: 'none', values: ['none', ...modes], description };
 }
 
+/** The name of the tunable by which a scenario takes faults. */
+export const FAULT_TUNABLE = 'fault';
+
+/**
+ * The `fault` tunable of a scenario that can take faults: `none`, or one of `faults`, each
+ * injected into the environment at a moment the scenario defines, to prove its verdict survives.
+ */
+export function faultTunable(description: string, ...faults: readonly string[]): Extract<TunableSpec, { type: 'enum' }> {
+  return { type: 'enum', default: 'none', values: ['none', ...faults], description };
+}
+
 /** The values a scenario body sees, typed from its specs. */
 export type TunableValues<S extends TunableSpecs> = {
   readonly [K in keyof S]: S[K] extends { type: 'number' } ? number : S[K] extends { type: 'boolean' } ? boolean : string;
@@ -51,7 +62,11 @@ export function resolveTunables<S extends TunableSpecs>(scenario: string, specs:
       const known = Object.keys(specs);
       throw new TunableError(`scenario ${scenario} has no tunable "${key}"; it has: ${known.length ? known.join(', ') : 'none'}`);
     }
-    values[key] = parseValue(key, spec, raw);
+    try {
+      values[key] = parseValue(key, spec, raw);
+    } catch (err) {
+      throw err instanceof TunableError ? new TunableError(`scenario ${scenario}: ${err.message}`) : err;
+    }
   }
   return values as TunableValues<S>;
 }

@@ -1,7 +1,7 @@
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
-import { EnvironmentProblem, givenCanary, noDataProblem, whenNewVersion } from './canary/canary-run.ts';
+import { EnvironmentProblem, givenCanary, metricsProblem, whenNewVersion } from './canary/canary-run.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
 
@@ -33,7 +33,7 @@ export const noTraffic = defineScenario({
       pass: halt !== undefined,
       reason: 'with no requests the Istio metrics for the canary are empty, and Flagger says so',
     });
-    const problem = noDataProblem(run.events.events);
+    const problem = metricsProblem(run.events.events, true);
     t.check('(b) the harness calls a no-data halt an environment problem, never a pass', {
       expected: 'an environment problem naming the halt',
       observed: problem?.message ?? 'no problem found: the halt would have been judged by the checks',

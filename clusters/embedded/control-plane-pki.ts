@@ -32,6 +32,23 @@ export interface ControlPlaneIdentities {
 export const SERVICE_CLUSTER_IP_RANGE = '10.0.0.0/24';
 const KUBERNETES_SERVICE_IP = '10.0.0.1';
 
+/** Where {@link createControlPlanePki} keeps each file in `dir`, so a component restarted later finds them. */
+export function controlPlaneFiles(dir: string, clientKeys: readonly string[]): ControlPlaneFiles {
+  return {
+    caCert: join(dir, 'ca.crt'),
+    caKey: join(dir, 'ca.key'),
+    apiServerCert: join(dir, 'apiserver.crt'),
+    apiServerKey: join(dir, 'apiserver.key'),
+    controllerManagerCert: join(dir, 'controller-manager.crt'),
+    controllerManagerKey: join(dir, 'controller-manager.key'),
+    schedulerCert: join(dir, 'scheduler.crt'),
+    schedulerKey: join(dir, 'scheduler.key'),
+    serviceAccountKey: join(dir, 'sa.key'),
+    serviceAccountPub: join(dir, 'sa.pub'),
+    clients: Object.fromEntries(clientKeys.map((key) => [key, { cert: join(dir, `${key}.crt`), key: join(dir, `${key}.key`) }])),
+  };
+}
+
 /**
  * Generates a CA, serving certificates for the API server, controller-manager and scheduler, a
  * service-account signing key, and client certificates: admin (system:masters), the two
@@ -66,19 +83,7 @@ export async function createControlPlanePki(
   for (const name of nodeNames) {
     nodes[name] = await ca.issue({ commonName: `system:node:${name}`, organizations: ['system:nodes'], usage: 'client' });
   }
-  const files: ControlPlaneFiles = {
-    caCert: join(dir, 'ca.crt'),
-    caKey: join(dir, 'ca.key'),
-    apiServerCert: join(dir, 'apiserver.crt'),
-    apiServerKey: join(dir, 'apiserver.key'),
-    controllerManagerCert: join(dir, 'controller-manager.crt'),
-    controllerManagerKey: join(dir, 'controller-manager.key'),
-    schedulerCert: join(dir, 'scheduler.crt'),
-    schedulerKey: join(dir, 'scheduler.key'),
-    serviceAccountKey: join(dir, 'sa.key'),
-    serviceAccountPub: join(dir, 'sa.pub'),
-    clients: Object.fromEntries(Object.keys(clientUsers).map((key) => [key, { cert: join(dir, `${key}.crt`), key: join(dir, `${key}.key`) }])),
-  };
+  const files = controlPlaneFiles(dir, Object.keys(clientUsers));
   const contents: Array<[string, string]> = [
     [files.caCert, ca.certPem],
     [files.caKey, ca.keyPem],

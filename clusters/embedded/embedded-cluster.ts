@@ -13,7 +13,7 @@ import {
   writeClusterInfo,
   type ClusterInfo,
 } from './cluster-state.ts';
-import { SERVICE_CLUSTER_IP_RANGE, createControlPlanePki } from './control-plane-pki.ts';
+import { SERVICE_CLUSTER_IP_RANGE, controlPlaneFiles, createControlPlanePki } from './control-plane-pki.ts';
 import { KubeClient } from '../kube/index.ts';
 import { ADDON_USERS, grantAddonAccess, installCrds } from './cluster-setup.ts';
 import { Etcd } from './etcd.ts';
@@ -171,6 +171,16 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort, prometheusPort, gatewayPort, meshMetricsPort] = await Promise.all([
       freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
     ]);
+    const ports = {
+      etcd: etcdClient,
+      'etcd-peer': etcdPeer,
+      'kube-apiserver': apiPort,
+      'kube-controller-manager': kcmPort,
+      'kube-scheduler': schedulerPort,
+      prometheus: prometheusPort,
+      gateway: gatewayPort,
+      'mesh-metrics': meshMetricsPort,
+    };
     const pkiTask = progress.begin('generate certificates');
     const pki = await createControlPlanePki(paths.pki, name, nodeNames, { prometheus: ADDON_USERS.prometheus.user, mesh: ADDON_USERS.mesh.user });
     pkiTask.end('done');
@@ -182,7 +192,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     await writeKubeconfig(paths.kubeconfig, 'testbed-admin', pki.admin);
     const kcmKubeconfig = await writeKubeconfig(join(paths.pki, 'controller-manager.kubeconfig'), 'system:kube-controller-manager', pki.controllerManager);
     const schedulerKubeconfig = await writeKubeconfig(join(paths.pki, 'scheduler.kubeconfig'), 'system:kube-scheduler', pki.scheduler);
-    const prometheusKubeconfig = await writeKubeconfig(join(paths.pki, 'prometheus.kubeconfig'), ADDON_USERS.prometheus.user, pki.clients.prometheus!);
+    await writeKubeconfig(join(paths.pki, 'prometheus.kubeconfig'), ADDON_USERS.prometheus.user, pki.clients.prometheus!);
     const meshKubeconfig = await writeKubeconfig(join(paths.pki, 'mesh.kubeconfig'), ADDON_USERS.mesh.user, pki.clients.mesh!);
     const nodeKubeconfigs = await Promise.all(
       nodeNames.map((n) => writeKubeconfig(join(paths.pki, `${n}.kubeconfig`), `system:node:${n}`, pki.nodes[n]!)),
@@ -215,19 +225,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     );
     const apiserver = await step(
       `start kube-apiserver ${versions.kubernetes}`,
-      new KubeApiServer({
-        binary: bin('kube-apiserver'),
-        etcdUrl: etcd.url,
-        securePort: apiPort,
-        servingCertFile: pki.files.apiServerCert,
-        servingKeyFile: pki.files.apiServerKey,
-        clientCaFile: pki.files.caCert,
-        serviceAccountKeyFile: pki.files.serviceAccountPub,
-        serviceAccountSigningKeyFile: pki.files.serviceAccountKey,
-        serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
-        logFile: paths.log('kube-apiserver'),
-        owner,
-      }),
+      clusterApiServer(paths, bin('kube-apiserver'), ports),
       (c) => c.start(tls),
     );
     const podNetwork = await pickPodNetwork();
@@ -303,22 +301,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       ),
       step(
         `start prometheus ${versions.prometheus}`,
-        new Prometheus({
-          binary: bin('prometheus'),
-          port: prometheusPort,
-          configFile: join(paths.root, 'prometheus.yaml'),
-          dataDir: join(paths.root, 'prometheus'),
-          kubeconfig: prometheusKubeconfig,
-          caFile: pki.files.caCert,
-          clientCertFile: pki.files.clients.prometheus!.cert,
-          clientKeyFile: pki.files.clients.prometheus!.key,
-          controllerManagerPort: kcmPort,
-          schedulerPort,
-          meshMetricsPort,
-          scrapeTargetsDir: paths.scrapeTargets,
-          logFile: paths.log('prometheus'),
-          owner,
-        }),
+        clusterPrometheus(paths, bin('prometheus'), ports),
         (c) => c.start(),
       ),
     ]);
@@ -346,16 +329,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         mesh: mesh.process.pid!,
         prometheus: prometheus.process.pid!,
       },
-      ports: {
-        etcd: etcdClient,
-        'etcd-peer': etcdPeer,
-        'kube-apiserver': apiPort,
-        'kube-controller-manager': kcmPort,
-        'kube-scheduler': schedulerPort,
-        prometheus: prometheusPort,
-        gateway: gatewayPort,
-        'mesh-metrics': meshMetricsPort,
-      },
+      ports,
       startedAt: new Date().toISOString(),
       stateDir: paths.root,
     };
@@ -367,6 +341,52 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     await removeStateDir(paths, { keepLogs: true });
     throw err;
   }
+}
+
+/** The cluster's API server, found from its state folder and ports: as `up` starts it, and as a fault restarts it. */
+export function clusterApiServer(paths: ClusterPaths, binary: string, ports: Readonly<Record<string, number>>): KubeApiServer {
+  const files = controlPlaneFiles(paths.pki, []);
+  return new KubeApiServer({
+    binary,
+    etcdUrl: `http://127.0.0.1:${recordedPort(paths, ports, 'etcd')}`,
+    securePort: recordedPort(paths, ports, 'kube-apiserver'),
+    servingCertFile: files.apiServerCert,
+    servingKeyFile: files.apiServerKey,
+    clientCaFile: files.caCert,
+    serviceAccountKeyFile: files.serviceAccountPub,
+    serviceAccountSigningKeyFile: files.serviceAccountKey,
+    serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
+    logFile: paths.log('kube-apiserver'),
+    owner: paths.owner,
+  });
+}
+
+function recordedPort(paths: ClusterPaths, ports: Readonly<Record<string, number>>, component: string): number {
+  const found = ports[component];
+  if (found === undefined) throw new Error(`cluster "${paths.name}" records no port for ${component} in ${paths.info}`);
+  return found;
+}
+
+/** The cluster's Prometheus, found from its state folder and ports: as `up` starts it, and as a fault restarts it. */
+export function clusterPrometheus(paths: ClusterPaths, binary: string, ports: Readonly<Record<string, number>>): Prometheus {
+  const port = (component: string) => recordedPort(paths, ports, component);
+  const files = controlPlaneFiles(paths.pki, ['prometheus']);
+  return new Prometheus({
+    binary,
+    port: port('prometheus'),
+    configFile: join(paths.root, 'prometheus.yaml'),
+    dataDir: join(paths.root, 'prometheus'),
+    kubeconfig: join(paths.pki, 'prometheus.kubeconfig'),
+    caFile: files.caCert,
+    clientCertFile: files.clients.prometheus!.cert,
+    clientKeyFile: files.clients.prometheus!.key,
+    controllerManagerPort: port('kube-controller-manager'),
+    schedulerPort: port('kube-scheduler'),
+    meshMetricsPort: port('mesh-metrics'),
+    scrapeTargetsDir: paths.scrapeTargets,
+    logFile: paths.log('prometheus'),
+    owner: paths.owner,
+  });
 }
 
 /** `v1.36.3 (go-build)` or `override: TESTBED_ETCD_BIN=…`. */

@@ -1,8 +1,9 @@
-import type { Provider } from '../provider.ts';
+import { FAULTS_CAPABILITY, type Provider } from '../provider.ts';
 import { OWNER_ENV } from '../process/index.ts';
 import type { Progress } from '../progress.ts';
 import { ADDONS, embeddedControllers, ensureAddons } from './addons.ts';
 import type { ClusterInfo } from './cluster-state.ts';
+import { embeddedFaults } from './embedded-faults.ts';
 import { embeddedLogs } from './embedded-logs.ts';
 import { clusterHealth, downCluster } from './embedded-cluster.ts';
 
@@ -16,7 +17,7 @@ export interface EmbeddedProviderOptions {
 export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
   return {
     name: 'embedded',
-    capabilities: ['kubernetes', ...ADDONS, 'vegeta'],
+    capabilities: ['kubernetes', ...ADDONS, 'vegeta', FAULTS_CAPABILITY],
     async open(needs, progress) {
       const health = await clusterHealth(o.name);
       const startedHere = health.state !== 'running';
@@ -38,6 +39,7 @@ export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
             processEnv: { [OWNER_ENV]: info.stateDir },
           },
           controllers: embeddedControllers(o.name, progress),
+          faults: embeddedFaults(o.name),
           logs: embeddedLogs(o.name),
           close,
         };

@@ -12,7 +12,7 @@ import { kubectlControllers } from '../reloader-control.ts';
 import { stateRoot } from '../state-root.ts';
 import { installFlagger } from './flagger-install.ts';
 import { installReloader } from './reloader-install.ts';
-import { checkPrerequisites, type ClusterProbe } from './prerequisites.ts';
+import { NotPrometheusError, checkPrerequisites, type ClusterProbe } from './prerequisites.ts';
 
 export interface KubeconfigProviderOptions {
   readonly kubeconfig: string;
@@ -37,8 +37,17 @@ function probeFor(kube: KubeClient, prometheusUrl: string): ClusterProbe {
     },
     prometheus: async (query) => {
       const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(5000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return ((await res.json()) as { data: { result: Array<{ metric: Record<string, string> }> } }).data.result.map((r) => r.metric);
+      const body = await res.text();
+      let result: unknown;
+      try {
+        result = (JSON.parse(body) as { data?: { result?: unknown } }).data?.result;
+      } catch {
+        /* not JSON: told below */
+      }
+      if (!res.ok || !Array.isArray(result)) {
+        throw new NotPrometheusError(`GET /api/v1/query answered HTTP ${res.status} ${JSON.stringify(body.slice(0, 80))}, not a Prometheus query result`);
+      }
+      return (result as Array<{ metric: Record<string, string> }>).map((r) => r.metric);
     },
     answers: (url) =>
       new Promise((resolve) => {

@@ -8,10 +8,15 @@ export interface ClusterProbe {
   hasCrd(name: string): Promise<boolean>;
   /** The images of a Deployment's containers; undefined when there is no such Deployment. */
   deploymentImages(namespace: string, name: string): Promise<readonly string[] | undefined>;
-  /** An instant query's series; throws when Prometheus cannot be reached. */
+  /** An instant query's series; throws when Prometheus cannot be reached, and a {@link NotPrometheusError} when what answers is not Prometheus. */
   prometheus(query: string): Promise<Array<Readonly<Record<string, string>>>>;
   /** Whether something answers HTTP at the URL (any status). */
   answers(url: string): Promise<boolean>;
+}
+
+/** Something answers at the Prometheus URL, but not as Prometheus's HTTP API does. */
+export class NotPrometheusError extends Error {
+  override name = 'NotPrometheusError';
 }
 
 export interface Prerequisite {
@@ -67,8 +72,16 @@ export async function checkPrerequisites(
   if (!onLoopback(urls.prometheusUrl)) {
     add('Prometheus', false, `${urls.prometheusUrl} is not on 127.0.0.0/8; port-forward it, e.g. \`kubectl -n istio-system port-forward svc/prometheus 9090\``);
   } else {
-    const up = await probe.prometheus('vector(1)').then(() => undefined, failed);
-    add('Prometheus', up === undefined, up === undefined ? `${urls.prometheusUrl} answers queries` : `${urls.prometheusUrl} does not answer: ${up}`);
+    const up = await probe.prometheus('vector(1)').then(() => undefined, (err: unknown) => err);
+    add(
+      'Prometheus',
+      up === undefined,
+      up === undefined
+        ? `${urls.prometheusUrl} answers queries`
+        : up instanceof NotPrometheusError
+          ? `${urls.prometheusUrl} is not Prometheus: ${up.message}`
+          : `${urls.prometheusUrl} does not answer: ${failed(up)}`,
+    );
   }
 
   if (!onLoopback(urls.gatewayUrl)) {

@@ -38,6 +38,11 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return !(await isAlive(pid));
 }
 
+/** SIGKILL, with no grace: how a crash or the OOM killer ends a process. */
+export function killNow(pid: number): void {
+  signal(pid, 'SIGKILL');
+}
+
 /** SIGTERM, wait up to `graceMs`, then SIGKILL. Resolves once the process is gone. */
 export async function terminate(pid: number, graceMs: number): Promise<void> {
   if (!(await isAlive(pid))) return;
@@ -50,21 +55,25 @@ export async function terminate(pid: number, graceMs: number): Promise<void> {
 /** One owner (a cluster's state folder), or every owner inside a folder, such as a test run's. */
 export type Owners = string | { readonly under: string };
 
-function ownerIn(environ: Buffer): string | undefined {
-  const prefix = `${OWNER_ENV}=`;
-  return environ.toString().split('\0').find((entry) => entry.startsWith(prefix))?.slice(prefix.length);
-}
+/** `NAME=value` entries of a process's environment. */
+export type Environ = readonly string[];
 
-/** Pids of live processes whose environment carries `OWNER_ENV` naming one of `owners`. Linux only (/proc). */
-export async function findOwnedProcesses(owners: Owners): Promise<number[]> {
+export const environValue = (environ: Environ, name: string): string | undefined => environ.find((entry) => entry.startsWith(`${name}=`))?.slice(name.length + 1);
+
+/**
+ * Pids of live processes whose environment carries `OWNER_ENV` naming one of `owners` (and, given
+ * `where`, passes it). Linux only (/proc).
+ */
+export async function findOwnedProcesses(owners: Owners, where: (environ: Environ) => boolean = () => true): Promise<number[]> {
   const matches = typeof owners === 'string' ? (o: string) => o === owners : (o: string) => o.startsWith(`${owners.under}/`);
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     try {
-      const owner = ownerIn(await readFile(`/proc/${pid}/environ`));
-      if (owner !== undefined && matches(owner) && (await isAlive(pid))) pids.push(pid);
+      const environ = (await readFile(`/proc/${pid}/environ`)).toString().split('\0');
+      const owner = environValue(environ, OWNER_ENV);
+      if (owner !== undefined && matches(owner) && where(environ) && (await isAlive(pid))) pids.push(pid);
     } catch {
       /* exited or not ours to read */
     }

@@ -1,3 +1,4 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -6,7 +7,7 @@ import { describeSource, embeddedProvider } from '../../clusters/embedded/index.
 import { kubeconfigProvider } from '../../clusters/kubeconfig/index.ts';
 import { kindProvider } from '../../clusters/kind/index.ts';
 import { execaRunner } from '../../clusters/command-runner.ts';
-import type { Provider } from '../../clusters/provider.ts';
+import { FAULTS_CAPABILITY, type Provider } from '../../clusters/provider.ts';
 import { upInterruptibly } from './cluster-command.ts';
 import { FileReporter, LiveReportServer, RunReportBuilder, TerminalProgress, TerminalReporter, renderHtml, renderJson, renderJunit, scenarioAnchor } from '../../reports/index.ts';
 import { defaultSuite, scenarios } from '../../scenarios/index.ts';
@@ -14,7 +15,7 @@ import { KubeClient } from '../../clusters/kube/index.ts';
 import { fanOut } from '../reporter-fanout.ts';
 import { runScenarios } from '../runner.ts';
 import type { Scenario } from '../scenario.ts';
-import { TunableError, parseSettings, resolveTunables } from '../tunables.ts';
+import { FAULT_TUNABLE, TunableError, parseSettings, resolveTunables } from '../tunables.ts';
 import { onInterrupt } from './interrupts.ts';
 import { pausePrompt } from './pause-prompt.ts';
 import { UsageError, parseCommandArgs } from './usage-error.ts';
@@ -78,6 +79,37 @@ function providerFrom(values: { provider: string; name: string; reuse: boolean; 
   }
 }
 
+/** Creates the report dir and proves it takes a file, before any cluster work that would report into it. */
+async function writableDir(dir: string): Promise<void> {
+  const probe = join(dir, `.write-test-${process.pid}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (err) {
+    throw new UsageError(`--report-dir ${dir} is not writable: ${(err as Error).message}`);
+  }
+}
+
+/** A fault each selected scenario can take, on a provider that injects faults; one line otherwise. */
+function checkFault(selected: readonly Scenario[], fault: string | undefined, provider: Provider): void {
+  if (fault === undefined || fault === 'none') return;
+  const withFaults = scenarios.filter((s) => FAULT_TUNABLE in s.tunables);
+  const takers = withFaults.map((s) => `${s.name} (${(s.tunables[FAULT_TUNABLE] as { values: readonly string[] }).values.filter((f) => f !== 'none').join(', ')})`);
+  for (const s of selected) {
+    const spec = s.tunables[FAULT_TUNABLE];
+    if (!spec) throw new UsageError(`scenario ${s.name} cannot take fault=${fault}: it takes no faults; faults are for ${takers.join('; ')}`);
+    if (spec.type === 'enum' && !spec.values.includes(fault)) {
+      const own = spec.values.filter((f) => f !== 'none');
+      const elsewhere = withFaults.filter((w) => (w.tunables[FAULT_TUNABLE] as { values: readonly string[] }).values.includes(fault)).map((w) => w.name);
+      throw new UsageError(
+        `scenario ${s.name} cannot take fault=${fault}: it takes ${own.join(', ')}${elsewhere.length ? `; ${fault} is for ${elsewhere.join(', ')}` : `; no scenario knows a fault "${fault}"`}`,
+      );
+    }
+  }
+  if (!provider.capabilities.includes(FAULTS_CAPABILITY)) throw new UsageError(`fault=${fault}: the ${provider.name} provider cannot inject faults; faults run on the embedded provider`);
+}
+
 export async function scenarioCommand(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
@@ -114,6 +146,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   let settings: Record<string, string>;
   try {
     settings = parseSettings(values.set);
+    checkFault(selected, settings[FAULT_TUNABLE], provider);
     for (const key of Object.keys(settings)) {
       if (!selected.some((s) => key in s.tunables)) {
         throw new TunableError(`no selected scenario has a tunable "${key}"; tunables:\n${listScenarios()}`);
@@ -130,6 +163,8 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   if (values.pause) needs.add('kubectl');
   const lacking = [...needs].filter((n) => !LOCAL_TOOLS.includes(n) && !provider.capabilities.includes(n));
   if (lacking.length) throw new UsageError(`provider ${provider.name} cannot supply ${lacking.join(', ')}, which the selected scenarios need`);
+  const reportDir = resolve(values['report-dir']);
+  await writableDir(reportDir);
   const progress = new TerminalProgress(process.stderr, values.verbose);
   const session = await provider.open(needs, progress);
   const namespaces: string[] = [];
@@ -141,7 +176,6 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     kube.close();
     await session.close({ keep: values.keep });
   });
-  const reportDir = resolve(values['report-dir']);
   const builder = new RunReportBuilder();
   const live = values.serve ? new LiveReportServer(builder) : undefined;
   const reporters = fanOut(
@@ -168,6 +202,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       keep: values.keep,
       cluster: { ...session.connection, versions: { ...session.connection.versions, ...Object.fromEntries(Object.values(tools).map((t) => [t.binary, describeSource(t)])) } },
       controllers: session.controllers,
+      ...(session.faults ? { faults: session.faults } : {}),
       logs: session.logs,
       ...(prompt ? { pause: prompt.pause } : {}),
       ...(vegeta ? { load: { vegeta: vegeta.path, resultsDir: join(reportDir, 'load') } } : {}),

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeClient, KubeObject } from '../../clusters/kube/index.ts';
+import { KubeApiError, type KubeClient, type KubeObject } from '../../clusters/kube/index.ts';
 import { APP } from './canary-app.ts';
 
 export interface CanaryStatus {
@@ -19,8 +19,17 @@ export interface CanarySnapshot {
 
 interface Route { destination: { host: string }; weight?: number }
 
+/**
+ * Undefined for an object that does not exist (yet); any other failure (the API server away) throws,
+ * so that a poll that could not look records nothing rather than "no routes" or "no canary".
+ */
+const absent = (err: unknown): undefined => {
+  if (err instanceof KubeApiError && err.status === 404) return undefined;
+  throw err;
+};
+
 async function routes(kube: KubeClient, namespace: string): Promise<Record<string, number>> {
-  const vs = await kube.get<KubeObject & { spec?: { http?: Array<{ route?: Route[] }> } }>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace, name: APP }).catch(() => undefined);
+  const vs = await kube.get<KubeObject & { spec?: { http?: Array<{ route?: Route[] }> } }>({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace, name: APP }).catch(absent);
   return Object.fromEntries((vs?.spec?.http?.[0]?.route ?? []).map((r) => [r.destination.host, r.weight ?? 0]));
 }
 
@@ -41,6 +50,10 @@ async function promVector(prometheusUrl: string, query: string): Promise<Array<{
  * Polls the Canary, its VirtualService and the primary Deployment while a scenario runs, keeping
  * every snapshot for the checks and putting the chart series on the timeline.
  */
+const POLL_MS = 500;
+/** Polls further apart than this could not look in between. */
+const POLL_GAP_MS = 4 * POLL_MS;
+
 export class CanaryObserver {
   readonly snapshots: CanarySnapshot[] = [];
   /** Each distinct pod template the primary Deployment had, in order. */
@@ -57,10 +70,10 @@ export class CanaryObserver {
     private readonly onPhase: (phase: string) => void,
   ) {}
 
-  start(intervalMs = 500): void {
+  start(): void {
     this.timer = setInterval(() => {
       this.running = this.running.then(() => this.poll()).catch(() => {});
-    }, intervalMs);
+    }, POLL_MS);
   }
 
   async stop(): Promise<void> {
@@ -74,9 +87,9 @@ export class CanaryObserver {
 
   private async poll(): Promise<void> {
     const [canary, route, primary] = await Promise.all([
-      this.kube.get<KubeObject & { status?: CanaryStatus }>({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: this.namespace, name: APP }).catch(() => undefined),
+      this.kube.get<KubeObject & { status?: CanaryStatus }>({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', namespace: this.namespace, name: APP }).catch(absent),
       routes(this.kube, this.namespace),
-      this.kube.get<KubeObject & { spec?: { template?: unknown } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: this.namespace, name: `${APP}-primary` }).catch(() => undefined),
+      this.kube.get<KubeObject & { spec?: { template?: unknown } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: this.namespace, name: `${APP}-primary` }).catch(absent),
     ]);
     const status = canary?.status ?? {};
     if (status.phase && status.phase !== this.latest?.status.phase) this.onPhase(status.phase);
@@ -99,15 +112,18 @@ export class CanaryObserver {
 
   /**
    * The share of traffic the canary had, averaged over [from, to] (step-wise between polls): how
-   * much of the load a faulty canary could have hurt.
+   * much of the load a faulty canary could have hurt. Across a gap in the polls (the API server
+   * away) the weight is unknown, so the higher of its two ends counts: a gap never shrinks the budget.
    */
   meanCanaryShare(from: number, to: number): number {
     let weighted = 0;
     const polls = this.snapshots.filter((s) => s.at <= to);
+    const weight = (s: CanarySnapshot | undefined) => (s?.routes[`${APP}-canary`] ?? 0) / 100;
     for (let i = 0; i < polls.length; i++) {
       const start = Math.max(from, polls[i]!.at);
       const end = Math.min(to, polls[i + 1]?.at ?? to);
-      if (end > start) weighted += ((polls[i]!.routes[`${APP}-canary`] ?? 0) / 100) * (end - start);
+      const gap = polls[i + 1] !== undefined && polls[i + 1]!.at - polls[i]!.at > POLL_GAP_MS;
+      if (end > start) weighted += (gap ? Math.max(weight(polls[i]), weight(polls[i + 1])) : weight(polls[i])) * (end - start);
     }
     return to > from ? weighted / (to - from) : 0;
   }

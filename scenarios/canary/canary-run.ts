@@ -34,8 +34,7 @@ type Context = ScenarioContext<unknown>;
  */
 export async function givenCanary(t: Context, plan: CanaryPlan): Promise<CanaryRun> {
   const host = hostFor(t.namespace);
-  const events = await FlaggerEvents.start(t.kubeconfig, t.namespace);
-  t.defer(async () => events.stop());
+  const events = await FlaggerEvents.start(t);
   const observer = new CanaryObserver(t.kube, t.namespace, t.cluster.prometheusUrl, (s, v, l) => t.sample(s, v, l), (phase) => t.sample('canary phase', 0, { phase }));
   if (plan.analysis.gate.minSuccessRate !== undefined) t.threshold('success rate %', 'min', plan.analysis.gate.minSuccessRate);
   if (plan.analysis.gate.maxP99Ms !== undefined) t.threshold('p99 ms', 'max', plan.analysis.gate.maxP99Ms);
@@ -71,17 +70,17 @@ export function canaryWatch(namespace: string): ReadonlyArray<readonly string[]>
 }
 
 /**
- * Waits until Flagger ends the analysis (Succeeded or Failed) or the deadline passes. A "no values
- * found" halt under load means the metrics pipeline is broken, which is the environment's fault:
- * it ends the scenario as an error, never as a pass or a fail.
+ * Waits until Flagger ends the analysis (Succeeded or Failed) or the deadline passes. When Flagger
+ * cannot read its metrics (Prometheus unreachable, or "no values found" under load) the gate judged
+ * nothing, which is the environment's fault: the scenario ends as an error, never a pass or a fail.
  */
 export async function untilAnalysisEnds(t: Context, run: CanaryRun, deadlineMs: number): Promise<string> {
   const ended = await t
     .waitFor(
       'Flagger to end the analysis',
       async () => {
-        const noData = run.load ? noDataProblem(run.events.events) : undefined;
-        if (noData) return { noData };
+        const problem = metricsProblem(run.events.events, run.load !== undefined);
+        if (problem) return { problem };
         const phase = run.observer.latest?.status.phase;
         return phase === 'Succeeded' || phase === 'Failed' ? { phase } : undefined;
       },
@@ -89,7 +88,7 @@ export async function untilAnalysisEnds(t: Context, run: CanaryRun, deadlineMs: 
     )
     // Past the deadline the checks judge whatever phase Flagger reached.
     .catch(() => ({ phase: run.observer.latest?.status.phase ?? 'unknown' }));
-  if ('noData' in ended) throw ended.noData;
+  if ('problem' in ended) throw ended.problem;
   return ended.phase;
 }
 
@@ -99,11 +98,15 @@ export class EnvironmentProblem extends Error {
 }
 
 /**
- * A "no values found" halt means the gate judged nothing: the canary got no traffic, or Istio
- * metrics do not reach Prometheus. Either way the environment must be fixed; it is never a pass.
+ * Flagger's own word that its gate judged nothing: a Prometheus query that failed, or (when the
+ * canary had traffic) a "no values found" halt, meaning Istio metrics do not reach Prometheus.
  */
-export function noDataProblem(events: readonly FlaggerEvent[]): EnvironmentProblem | undefined {
-  const halt = events.find((e) => FLAGGER.noValues.test(e.message));
+export function metricsProblem(events: readonly FlaggerEvent[], underLoad: boolean): EnvironmentProblem | undefined {
+  const unreachable = events.find((e) => FLAGGER.prometheusFailed.test(e.message));
+  // The PromQL in the URL is Flagger's, not news to the reader.
+  const said = unreachable?.message.replace(/\?query=[^"\s]*/g, '?query=…');
+  if (said) return new EnvironmentProblem(`Flagger could not query Prometheus ("${said}"): the gate judged nothing; check that Prometheus runs and Flagger reaches it`);
+  const halt = underLoad ? events.find((e) => FLAGGER.noValues.test(e.message)) : undefined;
   return halt && new EnvironmentProblem(`Flagger found no metric values for the canary ("${halt.message}"): send it traffic, and check that Istio metrics reach Prometheus`);
 }
 

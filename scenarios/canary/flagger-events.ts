@@ -1,5 +1,4 @@
-import { KubeConfig } from '@kubernetes/client-node';
-import { watchEvents } from '../../clusters/kube/index.ts';
+import type { ScenarioContext } from '../../harness/scenario.ts';
 
 /** One event Flagger recorded for the Canary (pkg/controller/events.go: reason Synced). */
 export interface FlaggerEvent {
@@ -19,18 +18,11 @@ export const uncombined = (message: string) => message.replace(/^\(combined from
  */
 export class FlaggerEvents {
   readonly events: FlaggerEvent[] = [];
-  private watch: AbortController | undefined;
 
-  static async start(kubeconfig: string, namespace: string): Promise<FlaggerEvents> {
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfig);
+  /** Watches until the attempt ends. */
+  static async start(t: Pick<ScenarioContext<unknown>, 'watchEvents'>): Promise<FlaggerEvents> {
     const sink = new FlaggerEvents();
-    sink.watch = await watchEvents(
-      kc,
-      namespace,
-      (e) => sink.events.push({ at: Date.now(), message: uncombined(e.message ?? ''), type: e.type ?? '' }),
-      'involvedObject.kind=Canary',
-    );
+    await t.watchEvents((e) => sink.events.push({ at: Date.now(), message: uncombined(e.message ?? ''), type: e.type ?? '' }), 'involvedObject.kind=Canary');
     return sink;
   }
 
@@ -42,9 +34,11 @@ export class FlaggerEvents {
     return this.events.filter((e) => pattern.test(e.message));
   }
 
-  stop(): void {
-    this.watch?.abort();
+  /** The canary weight of each "Advance" event, in order. */
+  advancedWeights(): number[] {
+    return this.all(FLAGGER.advance).map((e) => Number(FLAGGER.advance.exec(e.message)![1]));
   }
+
 }
 
 /** Flagger's messages for each stage of an analysis (scheduler.go), as patterns. */
@@ -55,6 +49,8 @@ export const FLAGGER = {
   halt: /^Halt .* advancement (success rate|request duration)/,
   haltDuration: /^Halt .* advancement request duration/,
   noValues: /no values found/,
+  /** scheduler_metrics.go: a query error other than no values, or the provider check at initialisation. */
+  prometheusFailed: /^Prometheus query failed|^Error checking metric providers/,
   rollingBack: /^Rolling back .* failed checks threshold reached/,
   failed: /^Canary failed!/,
   copying: /^Copying \S+ template spec to/,

@@ -2,12 +2,14 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
+import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import { scenarioAnchor, type RunReport } from '../../reports/index.ts';
+import { defaultSuite } from '../../scenarios/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { ourListeners, type Listener } from '../helpers/listeners.ts';
 import { closeBrowser, openReport } from '../helpers/report-browser.ts';
 import { testStateDir } from '../helpers/test-state.ts';
 
-const CANARIES = ['bad-canary', 'slow-canary', 'good-canary', 'config-canary', 'no-traffic'];
 
 describe('canary scenarios with the real Flagger on the embedded cluster (integration)', function () {
   this.timeout(600_000);
@@ -37,13 +39,27 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  it('passes all five canary scenarios within 6 minutes, with Flagger shown in the report and the series charts need', async () => {
-    const { result, report, reportDir, seconds } = await run(CANARIES);
+  it('passes the default suite within 9 minutes, every listener of ours on loopback, with Flagger shown in the report and the series charts need', async function () {
+    this.timeout(900_000);
+    const listeners: Listener[] = [];
+    let running = true;
+    const sampling = (async () => {
+      while (running) {
+        listeners.push(...(await ourListeners(stateDir)));
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    })();
+    const { result, report, reportDir, seconds } = await run([]).finally(() => (running = false));
+    await sampling;
     expect(result.exitCode, result.all).to.equal(0);
-    expect(report.scenarios.map((s) => [s.scenario, s.verdict])).to.deep.equal(CANARIES.map((n) => [n, 'pass']));
-    expect(seconds).to.be.below(360);
+    expect(report.scenarios.map((s) => [s.scenario, s.verdict])).to.deep.equal(defaultSuite.map((n) => [n, 'pass']));
+    expect(seconds).to.be.below(540);
+    const commands = new Set(listeners.map((l) => l.command));
+    expect([...commands], 'the sampling saw the cluster, the controllers, the pods and the harness').to.include.members(['etcd', 'kube-apiserver', 'prometheus', 'flagger', 'reloader', 'node']);
+    expect(listeners.filter((l) => !/^127(\.\d{1,3}){3}:\d+$/.test(l.address)).map((l) => `${l.command} (pid ${l.pid}) ${l.protocol} ${l.address}`), 'listeners beyond 127.0.0.0/8').to.deep.equal([]);
     expect(report.versions.flagger).to.match(/^v1\.44\.0/);
-    const bad = report.scenarios[0]!.attempts[0]!;
+    const badCanary = report.scenarios.find((s) => s.scenario === 'bad-canary')!;
+    const bad = badCanary.attempts[0]!;
     const series = new Set(bad.timeline.filter((e) => e.kind === 'sample').map((e) => e.data!.series));
     expect([...series]).to.include.members(['canary weight', 'success rate %', 'p99 ms', 'load rps', 'load errors', 'canary phase']);
     expect(bad.timeline.some((e) => e.kind === 'kube-event' && e.message.startsWith('Canary/web Synced: ') && e.message.includes('Rolling back'))).to.equal(true, "Flagger's events on the timeline");
@@ -55,8 +71,8 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
       const { page } = shown;
       const section = page.locator(`#${scenarioAnchor('bad-canary')}`);
       expect(await page.locator('#summary .badge').first().textContent()).to.equal('PASS');
-      expect(await section.locator('tr.check').count(), 'every check of bad-canary').to.equal(report.scenarios[0]!.checks.length);
-      for (const check of report.scenarios[0]!.checks) expect(await section.locator('tr.check td.name').allTextContents()).to.satisfy((names: string[]) => names.some((n) => n.includes(check.name)), check.name);
+      expect(await section.locator('tr.check').count(), 'every check of bad-canary').to.equal(badCanary.checks.length);
+      for (const check of badCanary.checks) expect(await section.locator('tr.check td.name').allTextContents()).to.satisfy((names: string[]) => names.some((n) => n.includes(check.name)), check.name);
       const drawn = await page.evaluate(() => {
         const option = window.testbedReport.charts.get('bad-canary#1')!.getOption() as { series: Array<{ name: string; data: Array<{ name?: string; message?: string } | number[]> }> };
         const weight = option.series.find((s) => s.name === 'canary weight: canary weight')!.data as number[][];
@@ -121,5 +137,58 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     const { result, report } = await run(['no-traffic', '--set', 'sabotage=traffic']);
     expect(result.exitCode, result.all).to.equal(1);
     expect(decidedBy(report).name).to.match(/^\(a\) Flagger halted with "no values found"/);
+  });
+
+  describe('under faults: the verdict stays the one without the fault, or becomes error when the gate cannot judge', () => {
+    const clusterInfo = async () => JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
+    const notes = (report: RunReport) => report.scenarios[0]!.attempts[0]!.timeline.filter((e) => e.kind === 'note').map((e) => e.message);
+    const faultStep = (report: RunReport, fault: string) => report.scenarios[0]!.attempts[0]!.timeline.find((e) => e.kind === 'step-begin' && e.message === `when: fault ${fault}`);
+
+    it('passes bad-canary and good-canary when a canary pod is SIGKILLed mid-analysis, and the node restarts it', async () => {
+      for (const scenario of ['bad-canary', 'good-canary']) {
+        const { result, report } = await run([scenario, '--set', 'fault=kill-canary-pod']);
+        expect(result.exitCode, result.all).to.equal(0);
+        expect(faultStep(report, 'kill-canary-pod'), 'the fault on the timeline').to.not.equal(undefined);
+        expect(notes(report).some((n) => /^fault: SIGKILL to pod web-\S+ \(1 process\)$/.test(n)), notes(report).join('\n')).to.equal(true);
+        expect(notes(report).some((n) => /^the node to restart pod web-\S+ and the pod to be ready again after/.test(n))).to.equal(true);
+        expect(notes(report).find((n) => n.startsWith('fault kill-canary-pod injected'))).to.match(/failed requests? during it, attributed to the fault, may legitimately move \((e|d)\)/);
+      }
+    });
+
+    it('passes bad-canary when Flagger is stopped for one interval mid-analysis: it resumes from the Canary status', async () => {
+      const before = (await clusterInfo()).processes.flagger;
+      const { result, report } = await run(['bad-canary', '--set', 'fault=restart-controller']);
+      expect(result.exitCode, result.all).to.equal(0);
+      expect(faultStep(report, 'restart-controller')).to.not.equal(undefined);
+      expect((await clusterInfo()).processes.flagger, 'a new Flagger process').to.not.equal(before);
+    });
+
+    it("passes bad-canary when kube-apiserver is down for 5 s mid-analysis: every watch reconnects, and no check reads the gap as no event", async () => {
+      const before = (await clusterInfo()).processes['kube-apiserver'];
+      const { result, report } = await run(['bad-canary', '--set', 'fault=restart-apiserver']);
+      expect(result.exitCode, result.all).to.equal(0);
+      expect(notes(report)).to.include.members(['fault: kube-apiserver stopped for 5 s', 'fault: kube-apiserver started again on the same port and data']);
+      expect(notes(report).filter((n) => n.startsWith('watch gap')), 'watches that could not resume').to.deep.equal([]);
+      const restartedAt = report.scenarios[0]!.attempts[0]!.timeline.find((e) => e.message === 'fault: kube-apiserver started again on the same port and data')!.at;
+      const flaggerAfter = report.scenarios[0]!.attempts[0]!.timeline.filter((e) => e.kind === 'kube-event' && e.message.startsWith('Canary/web') && e.at > restartedAt);
+      expect(flaggerAfter.map((e) => e.message).join('\n'), "Flagger's events after the restart, through the resumed watch").to.include('Rolling back');
+      const info = await clusterInfo();
+      expect(info.processes['kube-apiserver']).to.not.equal(before);
+      const status = await runCli(['cluster', 'status', '--name', name], env());
+      expect(status.exitCode, status.all).to.equal(0);
+    });
+
+    it('ends bad-canary as an error naming Prometheus when Prometheus stops mid-analysis, and starts Prometheus again after', async () => {
+      const before = (await clusterInfo()).processes.prometheus;
+      const { result, report } = await run(['bad-canary', '--set', 'fault=stop-prometheus']);
+      expect(result.exitCode, result.all).to.equal(2);
+      expect(report.scenarios[0]!.verdict).to.equal('error');
+      const decided = report.scenarios[0]!.attempts[0]!.decidedBy as { kind: string; error?: string };
+      expect(decided.kind).to.equal('step');
+      expect(decided.error).to.match(/^Flagger could not query Prometheus \("Prometheus query failed: .*connection refused/);
+      const info = await clusterInfo();
+      expect(info.processes.prometheus).to.not.equal(before);
+      expect((await fetch(`${info.prometheusUrl}/-/ready`)).ok, 'Prometheus ready again').to.equal(true);
+    });
   });
 });

@@ -121,4 +121,10 @@ export class PodVolumes {
       else await symlink(source, target);
     }
   }
+
+  /** Removes the volumes and the container root, as kubelet does once a pod is gone: no Secret outlives its pod on disk. */
+  async teardown(): Promise<void> {
+    await rm(join(this.podDir, 'volumes'), { recursive: true, force: true });
+    await rm(this.root, { recursive: true, force: true });
+  }
 }

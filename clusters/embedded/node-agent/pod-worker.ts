@@ -23,7 +23,7 @@ export interface PodWorkerDeps {
   readonly log: (message: string) => void;
 }
 
-/** The folder of one pod: `<podsDir>/<namespace>_<name>_<uid>`, holding root/, volumes/ and logs/. */
+/** The folder of one pod: `<podsDir>/<namespace>_<name>_<uid>`, holding root/, volumes/ and logs/ (only logs/ once it is gone). */
 export const podDirName = (pod: V1Pod) => `${pod.metadata!.namespace}_${pod.metadata!.name}_${pod.metadata!.uid}`;
 
 class ImagePullError extends Error {}
@@ -256,6 +256,8 @@ export class PodWorker {
         await this.deps.api.deletePod(this.pod).catch((err) => this.deps.log(`${this.#key}: final delete failed: ${(err as Error).message}`));
       }
       this.#closed = true;
+      // Logs stay, for `testbed logs` and a failed attempt's diagnostics.
+      await this.#volumes.teardown().catch((err) => this.deps.log(`${this.#key}: volumes not removed: ${(err as Error).message}`));
       this.deps.ipPool.release(this.podIP);
     })();
     return this.#terminating;

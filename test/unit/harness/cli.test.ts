@@ -1,5 +1,8 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { runCli } from '../../helpers/cli.ts';
+import { useTempEnv } from '../../helpers/temp-env.ts';
 
 describe('CLI bad input', () => {
   it('an unknown command prints usage and exits 2', async () => {
@@ -53,5 +56,62 @@ describe('scenario CLI bad input', () => {
     const bad = await runCli(['scenario', 'conflicting-apply', '--set', 'sabotage=sometimes']);
     expect(bad.exitCode).to.equal(2);
     expect(bad.stderr).to.include('--set sabotage=sometimes: expected one of none, always-force, update-instead-of-apply');
+  });
+
+  /** The first line of stderr: the one a user reads. */
+  const firstLine = (stderr: string) => stderr.split('\n')[0];
+
+  it('a tunable out of range exits 2, naming the scenario, the value and the range', async () => {
+    const r = await runCli(['scenario', 'bad-canary', '--set', 'interval=5']);
+    expect(r.exitCode).to.equal(2);
+    expect(firstLine(r.stderr)).to.equal('error: scenario bad-canary: --set interval=5: must be between 10 and 300');
+  });
+
+  it('an unknown fault exits 2, naming the faults the scenario takes', async () => {
+    const r = await runCli(['scenario', 'bad-canary', '--set', 'fault=meteor']);
+    expect(r.exitCode).to.equal(2);
+    expect(firstLine(r.stderr)).to.equal('error: scenario bad-canary cannot take fault=meteor: it takes kill-canary-pod, restart-controller, restart-apiserver, stop-prometheus; no scenario knows a fault "meteor"');
+  });
+
+  it('a fault on a scenario that cannot take it exits 2, naming the scenarios that can', async () => {
+    const r = await runCli(['scenario', 'conflicting-apply', 'bad-canary', '--set', 'fault=kill-canary-pod']);
+    expect(r.exitCode).to.equal(2);
+    expect(firstLine(r.stderr)).to.match(/^error: scenario conflicting-apply cannot take fault=kill-canary-pod: it takes no faults; faults are for bad-canary \(kill-canary-pod, restart-controller, restart-apiserver, stop-prometheus\); good-canary \(/);
+  });
+
+  describe('before any cluster work', () => {
+    const temp = useTempEnv(() => ({}));
+    const env = () => ({ TESTBED_STATE_DIR: join(temp.dir(), 'state') });
+
+    it('a fault on a provider that cannot inject faults exits 2', async () => {
+      const r = await runCli(['scenario', 'bad-canary', '--set', 'fault=stop-prometheus', '--provider', 'kubeconfig', '--prometheus-url', 'http://127.0.0.1:1', '--gateway-url', 'http://127.0.0.1:1'], env());
+      expect(r.exitCode).to.equal(2);
+      expect(firstLine(r.stderr)).to.equal('error: fault=stop-prometheus: the kubeconfig provider cannot inject faults; faults run on the embedded provider');
+    });
+
+    it('a report dir that is not writable exits 2, and no cluster state is made', async () => {
+      const file = join(temp.dir(), 'a-file');
+      await writeFile(file, '');
+      const r = await runCli(['scenario', 'conflicting-apply', '--report-dir', join(file, 'out')], env());
+      expect(r.exitCode).to.equal(2);
+      expect(firstLine(r.stderr)).to.match(new RegExp(`^error: --report-dir ${join(file, 'out')} is not writable: ENOTDIR`));
+      expect(await readdir(join(temp.dir(), 'state')).catch(() => []), 'state made').to.deep.equal([]);
+    });
+
+    it('a kubeconfig that points nowhere exits 2, naming the API server it could not reach', async () => {
+      const kubeconfig = join(temp.dir(), 'nowhere.kubeconfig');
+      await writeFile(kubeconfig, [
+        'apiVersion: v1', 'kind: Config', 'current-context: nowhere',
+        'clusters: [{name: nowhere, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: nobody, user: {token: t}}]',
+        'contexts: [{name: nowhere, context: {cluster: nowhere, user: nobody}}]',
+      ].join('\n'));
+      const r = await runCli(['scenario', 'conflicting-apply', '--provider', 'kubeconfig', '--kubeconfig', kubeconfig, '--prometheus-url', 'http://127.0.0.1:1', '--gateway-url', 'http://127.0.0.1:1'], env());
+      expect(r.exitCode, r.all).to.equal(2);
+      expect(r.stderr).to.match(/API server: not reachable with this kubeconfig and context: .*ECONNREFUSED 127\.0\.0\.1:1/);
+      const missing = await runCli(['scenario', 'conflicting-apply', '--provider', 'kubeconfig', '--kubeconfig', join(temp.dir(), 'absent'), '--prometheus-url', 'http://127.0.0.1:1', '--gateway-url', 'http://127.0.0.1:1'], env());
+      expect(missing.exitCode, missing.all).to.equal(2);
+      expect(firstLine(missing.stderr)).to.include(join(temp.dir(), 'absent'));
+    });
   });
 });

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { catalog, flaggerManifests, goRecipe, versions } from '../../../clusters/components/index.ts';
 import { silentProgress } from '../../../clusters/progress.ts';
 import { CanaryObserver } from '../../../scenarios/canary/canary-observer.ts';
-import { noDataProblem } from '../../../scenarios/canary/canary-run.ts';
+import { metricsProblem } from '../../../scenarios/canary/canary-run.ts';
 import { FLAGGER, inOrder, uncombined, type FlaggerEvent } from '../../../scenarios/canary/flagger-events.ts';
 import { goModuleSource } from '../../../clusters/components/module-source.ts';
 
@@ -24,21 +24,38 @@ describe('canary scenario helpers', () => {
     expect(uncombined('Routing all traffic to primary')).to.equal('Routing all traffic to primary');
   });
 
-  it('calls a "no values found" halt an environment problem, and nothing else', () => {
+  it('calls a "no values found" halt under load an environment problem, and nothing else', () => {
     const halt = 'Halt advancement no values found for istio metric request-success-rate probably web.ns is not receiving traffic: running query failed: no values found';
-    expect(noDataProblem([event('Starting canary analysis for web.ns'), event(halt)])?.message).to.include(halt);
-    expect(noDataProblem([event('Halt web.ns advancement success rate 48.00% < 99%')])).to.equal(undefined);
+    expect(metricsProblem([event('Starting canary analysis for web.ns'), event(halt)], true)?.message).to.include(halt);
+    expect(metricsProblem([event(halt)], false)).to.equal(undefined);
+    expect(metricsProblem([event('Halt web.ns advancement success rate 48.00% < 99%')], true)).to.equal(undefined);
+  });
+
+  it('calls a failed Prometheus query an environment problem naming Prometheus, with or without load', () => {
+    const failed = 'Prometheus query failed: running query failed: request failed: Get "http://127.0.0.1:9090/api/v1/query": dial tcp 127.0.0.1:9090: connect: connection refused';
+    for (const underLoad of [true, false]) {
+      const problem = metricsProblem([event('Advance web.ns canary weight 5'), event(failed)], underLoad);
+      expect(problem?.message).to.match(/^Flagger could not query Prometheus/).and.include('connection refused');
+    }
+    expect(metricsProblem([event('Error checking metric providers: prometheus not avaiable: Get "http://127.0.0.1:1/api/v1/status/flags": EOF')], true)?.message).to.include('Prometheus');
   });
 
   it("averages the canary's share of traffic over time, step-wise between polls", () => {
     const observer = new CanaryObserver(undefined as never, 'ns', 'http://127.0.0.1:1', () => {}, () => {});
-    observer.snapshots.push(
-      { at: 0, status: {}, routes: { 'web-primary': 100, 'web-canary': 0 } },
-      { at: 10_000, status: {}, routes: { 'web-primary': 90, 'web-canary': 10 } },
-      { at: 20_000, status: {}, routes: { 'web-primary': 100, 'web-canary': 0 } },
-    );
+    const poll = (at: number, canary: number) => ({ at, status: {}, routes: { 'web-primary': 100 - canary, 'web-canary': canary } });
+    // Every 500 ms: 0 % for 10 s, 10 % for 10 s, then 0 % again.
+    for (let at = 0; at <= 30_000; at += 500) observer.snapshots.push(poll(at, at >= 10_000 && at < 20_000 ? 10 : 0));
     expect(observer.meanCanaryShare(0, 40_000)).to.be.closeTo(0.025, 1e-9);
     expect(observer.maxCanaryWeight()).to.equal(10);
+  });
+
+  it('counts a gap in the polls (the API server away) at the higher weight of its two ends, never at the lower', () => {
+    const observer = new CanaryObserver(undefined as never, 'ns', 'http://127.0.0.1:1', () => {}, () => {});
+    const poll = (at: number, canary: number) => ({ at, status: {}, routes: { 'web-primary': 100 - canary, 'web-canary': canary } });
+    // 0 % seen until 10 s, then nothing seen until 26 s, when the poll shows 5 %: Flagger advanced in the gap.
+    for (let at = 0; at <= 10_000; at += 500) observer.snapshots.push(poll(at, 0));
+    for (let at = 26_000; at <= 40_000; at += 500) observer.snapshots.push(poll(at, 5));
+    expect(observer.meanCanaryShare(0, 40_000)).to.be.closeTo((0.05 * 30_000) / 40_000, 1e-9);
   });
 });
 
