@@ -71,6 +71,8 @@ export interface Faults {
   killPod(namespace: string, pod: string): Promise<number>;
   /** Stops the component; resolves with a function that starts it again on the same port and data, once ready. */
   stop(component: StoppableComponent): Promise<() => Promise<void>>;
+  /** The mesh stops forwarding to the Service for `seconds` (503, no healthy upstream), then heals by itself. */
+  partition(namespace: string, service: string, seconds: number): Promise<void>;
 }
 
 export interface ProviderSession {

@@ -81,7 +81,7 @@ function noFaults(provider: string): Faults {
   const refuse = (): never => {
     throw new ProviderError(`the ${provider} provider cannot inject faults; run faults on the embedded provider`);
   };
-  return { killPod: async () => refuse(), stop: async () => refuse() };
+  return { killPod: async () => refuse(), stop: async () => refuse(), partition: async () => refuse() };
 }
 
 const describeError = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -3,7 +3,7 @@ import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
 import { analysisTunables } from './canary/canary-tunables.ts';
 import { EXPECTED_AFTER_ROLLBACK, SLACK_SECONDS, afterRollback, checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
-import { canaryFaultTunable, whenFault } from './canary/canary-faults.ts';
+import { badCanaryFaultTunable, whenFault } from './canary/canary-faults.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
 
 const tunables = {
@@ -13,7 +13,7 @@ const tunables = {
     'break the gate on purpose: a Canary with no metrics (promotes anything), or a threshold of 1000 failed checks',
     'no-metrics', 'huge-threshold',
   ),
-  fault: canaryFaultTunable,
+  fault: badCanaryFaultTunable,
 } as const;
 
 export const badCanary = defineScenario({
@@ -38,7 +38,7 @@ export const badCanary = defineScenario({
     const loadEnded = Date.now();
     const summary = await run.load!.stop();
 
-    const firstFailure = run.events.first(FLAGGER.halt);
+    const firstFailure = run.events.first(FLAGGER.failedCheck);
     const rollback = run.events.first(FLAGGER.rollingBack);
     const started = run.events.first(FLAGGER.start);
     const bound = (t.tunables.threshold + 1) * interval + SLACK_SECONDS;
@@ -71,7 +71,7 @@ export const badCanary = defineScenario({
     });
     const share = run.observer.meanCanaryShare(run.loadStartedAt, loadEnded);
     const budget = share * errorRate;
-    // A killed pod's transport errors are the fault's, not the mechanism's.
+    // A killed pod's transport errors and a partition's 503s are the fault's, not the mechanism's.
     const failures = summary.failures - fault.failures;
     const observedRate = summary.requests ? failures / summary.requests : 1;
     t.metric('user-visible error rate %', observedRate * 100);
@@ -86,7 +86,7 @@ export const badCanary = defineScenario({
       ['new revision', FLAGGER.newRevision],
       ['analysis started', FLAGGER.start],
       ['weight advanced', FLAGGER.advance],
-      ['check failed', FLAGGER.halt],
+      ['check failed', FLAGGER.failedCheck],
       ['rolling back', FLAGGER.rollingBack],
       ['canary failed', FLAGGER.failed],
     ], 'the order of a rollback, as scheduler.go emits it');

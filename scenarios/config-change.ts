@@ -4,6 +4,7 @@ import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { appNames, routing } from './config-change/config-app.ts';
 import { CHECKS, SABOTAGES, configChangeStory, type Sabotage } from './config-change/config-change-story.ts';
+import { configFaultTunable, type ConfigFault } from './config-change/config-faults.ts';
 import { kustomizeMechanism } from './config-change/kustomize-mechanism.ts';
 import { MECHANISMS, type Mechanism, type MechanismContext, type MechanismName } from './config-change/mechanism.ts';
 import { reloaderMechanism, type ReloaderDiscovery } from './config-change/reloader-mechanism.ts';
@@ -27,6 +28,7 @@ const tunables = {
     'break the set-up on purpose: the controller stopped (fails a), a wrong hash written by hand with the controller stopped (fails b), maxUnavailable 100% and no readiness probe (fails d)',
     ...SABOTAGES,
   ),
+  fault: configFaultTunable,
 } as const;
 
 /** Each mechanism's copy of the app gets its own name, so a matrix runs them one after another in one namespace. */
@@ -54,7 +56,7 @@ export const configChange = defineScenario({
   needs: { components: ['vegeta', 'kubectl'], addons: ['reloader'] },
   tunables,
   async run(t) {
-    const { controller, discovery, rps, rolloutSeconds, quietSeconds, maxP99Ms, sabotage } = t.tunables;
+    const { controller, discovery, rps, rolloutSeconds, quietSeconds, maxP99Ms, sabotage, fault } = t.tunables;
     const selected = controller === 'all' ? MECHANISMS : [controller as MechanismName];
     const apps = selected.map((m) => appNames(APP_OF[m], t.namespace));
     await t.step('given: the gateway routes a Host to each mechanism\'s copy of the app', async () => {
@@ -74,7 +76,7 @@ export const configChange = defineScenario({
         if (failure) throw failure;
       }
       try {
-        await configChangeStory(t, m, names, observer, { rolloutSeconds, quietSeconds, maxP99Ms, rps, sabotage: sabotage as Sabotage });
+        await configChangeStory(t, m, names, observer, { rolloutSeconds, quietSeconds, maxP99Ms, rps, sabotage: sabotage as Sabotage, fault: fault as ConfigFault });
       } finally {
         // The next mechanism's rollouts get the machine to themselves.
         await t.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: t.namespace, name: names.app });

@@ -7,7 +7,7 @@ import { defineScenario, type ScenarioContext } from '../harness/scenario.ts';
 import { fieldConflicts, isStatus, managedFieldPaths, ownersOf, type KubeClient, type KubeObject, type KubeResponse, type KubeStatus } from '../clusters/kube/index.ts';
 import { toolCommand } from '../clusters/components/index.ts';
 import { sabotageTunable, type TunableValues } from '../harness/tunables.ts';
-import { SCENARIO_GROUP, grantScenarioUsers, scenarioUser, waitUntilAllowed } from './scenario-users.ts';
+import { SCENARIO_GROUP, asFieldManager, grantScenarioUsers, scenarioUser, waitUntilAllowed, type FieldManager } from './scenario-users.ts';
 
 const tunables = {
   managers: { type: 'number', default: 20, min: 1, max: 200, description: 'concurrent field managers in (i)' },
@@ -45,23 +45,19 @@ function outcome(res: KubeResponse<unknown>) {
   return { status: res.status, conflicts: status && res.status === 409 ? fieldConflicts(status).map((c) => ({ field: c.field, manager: c.manager })) : [] };
 }
 
-/**
- * A field manager acting as its own RBAC-bound user. The sabotage tunable swaps its Apply for
- * a forced Apply or for an Update, which is what a broken client would do.
- */
-function applier(t: Context, name: string) {
-  const kube = t.kube.as(scenarioUser(name), [SCENARIO_GROUP]);
+/** A field manager whose Apply the sabotage tunable swaps for a forced Apply or an Update, which is what a broken client would do. */
+function applier(t: Context, name: string): FieldManager {
+  const manager = asFieldManager(t, name);
   return {
-    name,
-    kube,
-    apply(object: KubeObject, options: { force?: boolean; dryRun?: boolean } = {}) {
+    ...manager,
+    apply(object, options = {}) {
       switch (t.tunables.sabotage) {
         case 'always-force':
-          return kube.apply(object, { fieldManager: name, ...options, force: true });
+          return manager.apply(object, { ...options, force: true });
         case 'update-instead-of-apply':
-          return writeWithUpdate(kube, object, name);
+          return writeWithUpdate(manager.kube, object, name);
         default:
-          return kube.apply(object, { fieldManager: name, ...options });
+          return manager.apply(object, options);
       }
     },
   };

@@ -12,3 +12,14 @@ export const scenarios: readonly Scenario[] = [conflictingApply, configChange, b
 
 /** What `npm run scenario` runs with no name. */
 export const defaultSuite: readonly string[] = ['conflicting-apply', 'config-change', 'bad-canary', 'slow-canary', 'good-canary', 'config-canary', 'no-traffic'];
+
+// The fixtures the built-in scenarios are made of, for users' own scenarios.
+export { apply, viaGateway } from './scenario-apply.ts';
+export { SCENARIO_GROUP, asFieldManager, grantScenarioUsers, scenarioUser, type FieldManager } from './scenario-users.ts';
+export { TUTORIAL_GATE, type Analysis, type AppVersion, type Gate } from './canary/canary-app.ts';
+export { analysisTunables } from './canary/canary-tunables.ts';
+export { EXPECTED_AFTER_ROLLBACK, afterRollback, checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion, type CanaryPlan, type CanaryRun } from './canary/canary-run.ts';
+export { FLAGGER, type FlaggerEvent } from './canary/flagger-events.ts';
+export { appNames, routing, service, workload, type AppNames, type ConfigState, type WorkloadShape } from './config-change/config-app.ts';
+export { applyConfigs } from './config-change/mechanism.ts';
+export { RolloutObserver, type Revision } from './config-change/rollout-observer.ts';

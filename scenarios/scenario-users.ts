@@ -1,3 +1,4 @@
+import type { ApplyOptions, KubeClient, KubeObject, KubeResponse, KubeStatus } from '../clusters/kube/index.ts';
 import type { ScenarioContext } from '../harness/scenario.ts';
 
 /** The group every scenario user belongs to; RBAC grants go to it. */
@@ -5,6 +6,18 @@ export const SCENARIO_GROUP = 'testbed:scenario-users';
 
 /** A user name in the scenario's identity space, e.g. `testbed:alice`. */
 export const scenarioUser = (name: string) => `testbed:${name}`;
+
+/** A field manager of its own name, acting as its own scenario user: RBAC, not the harness's admin rights, decides what it may write. */
+export interface FieldManager {
+  readonly name: string;
+  readonly kube: KubeClient;
+  apply(object: KubeObject, options?: Omit<ApplyOptions, 'fieldManager'>): Promise<KubeResponse<unknown>>;
+}
+
+export function asFieldManager(t: ScenarioContext<unknown>, name: string): FieldManager {
+  const kube = t.kube.as(scenarioUser(name), [SCENARIO_GROUP]);
+  return { name, kube, apply: (object, options = {}): Promise<KubeResponse<KubeObject | KubeStatus>> => kube.apply(object, { fieldManager: name, ...options }) };
+}
 
 /**
  * Grants the scenario users, and only them, the given verbs on resources in the namespace:

@@ -5,6 +5,7 @@ import type { Faults } from '../provider.ts';
 import { ClusterPaths, readClusterInfo, writeClusterInfo, type ClusterInfo } from './cluster-state.ts';
 import { clusterApiServer, clusterPrometheus } from './embedded-cluster.ts';
 import { controlPlaneFiles } from './control-plane-pki.ts';
+import { partitionService } from './mesh/index.ts';
 
 // A fault is abrupt: the API server's graceful drain of its watches would otherwise outlast the outage.
 const STOP_GRACE_MS = 2000;
@@ -15,7 +16,7 @@ async function clusterInfo(paths: ClusterPaths): Promise<ClusterInfo> {
   return info;
 }
 
-/** Faults in the embedded cluster's own processes: its pods' containers, its API server and its Prometheus. */
+/** Faults in the embedded cluster's own processes: its pods' containers, its API server, its Prometheus and its mesh. */
 export function embeddedFaults(name: string): Faults {
   const paths = new ClusterPaths(name);
   return {
@@ -45,6 +46,10 @@ export function embeddedFaults(name: string): Faults {
         const now = await clusterInfo(paths);
         await writeClusterInfo(paths, { ...now, processes: { ...now.processes, [component]: restarted.process.pid! } });
       };
+    },
+    async partition(namespace, service, seconds) {
+      const info = await clusterInfo(paths);
+      await partitionService(info.ports['mesh-metrics']!, { namespace, service, seconds });
     },
   };
 }

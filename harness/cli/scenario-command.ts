@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { LOCAL_TOOLS, provisionBinaries } from '../../clusters/components/index.ts';
 import { describeSource, embeddedProvider } from '../../clusters/embedded/index.ts';
@@ -15,14 +15,18 @@ import { KubeClient } from '../../clusters/kube/index.ts';
 import { fanOut } from '../reporter-fanout.ts';
 import { runScenarios } from '../runner.ts';
 import type { Scenario } from '../scenario.ts';
+import { PACKAGE_NAME, ScenarioFileError, loadScenarioFiles, loadTestbedConfig, scenarioFilesIn } from '../scenario-files.ts';
+import { CONFIG_FILE } from '../testbed-config.ts';
 import { FAULT_TUNABLE, TunableError, parseSettings, resolveTunables } from '../tunables.ts';
 import { onInterrupt } from './interrupts.ts';
 import { pausePrompt } from './pause-prompt.ts';
 import { UsageError, parseCommandArgs } from './usage-error.ts';
 
 export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
-  with no NAME, runs the default suite (${defaultSuite.join(', ')}) on the embedded cluster, starting it if needed
+  with no NAME, runs the default suite (${defaultSuite.join(', ')}) on the embedded cluster, starting it if needed;
+  with --scenarios (or a ${CONFIG_FILE} naming them), the scenarios of those files
   --list             list scenarios with their summaries and tunables
+  --scenarios DIR    load the *.scenario.ts files of DIR (import { defineScenario, … } from '${PACKAGE_NAME}')
   --set KEY=VALUE    set a tunable (repeatable); applies to the scenarios that declare KEY
   --repeat N         run each scenario N times and report the pass rate
   --report-dir DIR   where report.json, junit.xml and report.html go (default ./out)
@@ -39,20 +43,42 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --install-addons   kubeconfig: install the pinned Flagger (Istio overlay) and Reloader where the cluster has none; they stay
   --verbose          show the commands being run`;
 
-function listScenarios(): string {
-  return scenarios
+/** The built-in scenarios and a user's, and what runs when no name is given. */
+interface Catalog {
+  readonly scenarios: readonly Scenario[];
+  readonly suite: readonly string[];
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** Users' scenario files from --scenarios, else from the project's testbed.config.ts; their errors are usage errors (exit 2). */
+async function loadCatalog(dir: string | undefined): Promise<Catalog> {
+  try {
+    const project = dir === undefined ? await loadTestbedConfig(process.cwd()) : undefined;
+    const folder = dir ?? (project?.config.scenarios === undefined ? undefined : resolve(dirname(project.file), project.config.scenarios));
+    if (folder === undefined) return { scenarios, suite: defaultSuite, files: new Map() };
+    const users = await loadScenarioFiles(await scenarioFilesIn(folder), scenarios);
+    return { scenarios: [...scenarios, ...users.map((u) => u.scenario)], suite: users.map((u) => u.scenario.name), files: new Map(users.map((u) => [u.scenario.name, u.file])) };
+  } catch (err) {
+    if (err instanceof ScenarioFileError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function listScenarios(catalog: Catalog): string {
+  return catalog.scenarios
     .map((s) => {
       const tunables = Object.entries(s.tunables).map(([k, spec]) => `      ${k}=${String(spec.default)}  ${spec.description}${spec.type === 'enum' ? ` (${spec.values.join('|')})` : ''}`);
-      return [`  ${s.name.padEnd(20)} ${s.summary}`, ...tunables].join('\n');
+      const file = catalog.files.get(s.name);
+      return [`  ${s.name.padEnd(20)} ${s.summary}${file ? ` (${relative(process.cwd(), file)})` : ''}`, ...tunables].join('\n');
     })
     .join('\n');
 }
 
-function selectScenarios(names: readonly string[]): Scenario[] {
-  const wanted = names.length === 0 ? defaultSuite : names.includes('all') ? scenarios.map((s) => s.name) : names;
+function selectScenarios(catalog: Catalog, names: readonly string[]): Scenario[] {
+  const wanted = names.length === 0 ? catalog.suite : names.includes('all') ? catalog.scenarios.map((s) => s.name) : names;
   return wanted.map((name) => {
-    const found = scenarios.find((s) => s.name === name);
-    if (!found) throw new UsageError(`unknown scenario "${name}"; scenarios:\n${listScenarios()}`);
+    const found = catalog.scenarios.find((s) => s.name === name);
+    if (!found) throw new UsageError(`unknown scenario "${name}"; scenarios:\n${listScenarios(catalog)}`);
     return found;
   });
 }
@@ -92,9 +118,9 @@ async function writableDir(dir: string): Promise<void> {
 }
 
 /** A fault each selected scenario can take, on a provider that injects faults; one line otherwise. */
-function checkFault(selected: readonly Scenario[], fault: string | undefined, provider: Provider): void {
+function checkFault(catalog: Catalog, selected: readonly Scenario[], fault: string | undefined, provider: Provider): void {
   if (fault === undefined || fault === 'none') return;
-  const withFaults = scenarios.filter((s) => FAULT_TUNABLE in s.tunables);
+  const withFaults = catalog.scenarios.filter((s) => FAULT_TUNABLE in s.tunables);
   const takers = withFaults.map((s) => `${s.name} (${(s.tunables[FAULT_TUNABLE] as { values: readonly string[] }).values.filter((f) => f !== 'none').join(', ')})`);
   for (const s of selected) {
     const spec = s.tunables[FAULT_TUNABLE];
@@ -117,6 +143,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       list: { type: 'boolean', default: false },
+      scenarios: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] },
       repeat: { type: 'string', default: '1' },
       'report-dir': { type: 'string', default: 'out' },
@@ -135,21 +162,22 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     },
   });
   const { values, positionals } = parsed;
+  const catalog = await loadCatalog(values.scenarios);
   if (values.list) {
-    process.stdout.write(`scenarios:\n${listScenarios()}\n`);
+    process.stdout.write(`scenarios:\n${listScenarios(catalog)}\n`);
     return 0;
   }
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new UsageError(`--repeat must be a whole number from 1 to 100, got "${values.repeat}"`);
   const provider = providerFrom(values);
-  const selected = selectScenarios(positionals);
+  const selected = selectScenarios(catalog, positionals);
   let settings: Record<string, string>;
   try {
     settings = parseSettings(values.set);
-    checkFault(selected, settings[FAULT_TUNABLE], provider);
+    checkFault(catalog, selected, settings[FAULT_TUNABLE], provider);
     for (const key of Object.keys(settings)) {
       if (!selected.some((s) => key in s.tunables)) {
-        throw new TunableError(`no selected scenario has a tunable "${key}"; tunables:\n${listScenarios()}`);
+        throw new TunableError(`no selected scenario has a tunable "${key}"; tunables:\n${listScenarios(catalog)}`);
       }
     }
     for (const s of selected) resolveTunables(s.name, s.tunables, Object.fromEntries(Object.entries(settings).filter(([k]) => k in s.tunables)));

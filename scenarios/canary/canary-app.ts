@@ -83,6 +83,9 @@ export const gateway = (namespace: string): KubeObject => ({
   spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [hostFor(namespace)] }] },
 });
 
+/** The range each gate metric's query reads, as Flagger's Istio tutorial sets it. */
+export const METRIC_WINDOW_SECONDS = 30;
+
 /** A Canary as Flagger's Istio tutorial writes one. */
 export function canary(namespace: string, a: Analysis): KubeObject {
   const interval = `${a.interval}s`;
@@ -100,8 +103,8 @@ export function canary(namespace: string, a: Analysis): KubeObject {
         stepWeight: a.stepWeight,
         maxWeight: a.maxWeight,
         metrics: [
-          ...(a.gate.minSuccessRate === undefined ? [] : [{ name: 'request-success-rate', thresholdRange: { min: a.gate.minSuccessRate }, interval: '30s' }]),
-          ...(a.gate.maxP99Ms === undefined ? [] : [{ name: 'request-duration', thresholdRange: { max: a.gate.maxP99Ms }, interval: '30s' }]),
+          ...(a.gate.minSuccessRate === undefined ? [] : [{ name: 'request-success-rate', thresholdRange: { min: a.gate.minSuccessRate }, interval: `${METRIC_WINDOW_SECONDS}s` }]),
+          ...(a.gate.maxP99Ms === undefined ? [] : [{ name: 'request-duration', thresholdRange: { max: a.gate.maxP99Ms }, interval: `${METRIC_WINDOW_SECONDS}s` }]),
         ],
       },
     },

@@ -24,6 +24,14 @@ export interface CanaryRun {
   readonly observer: CanaryObserver;
   readonly load: RunningLoad | undefined;
   readonly loadStartedAt: number;
+  /** Spans in which a fault, not the environment, starved the canary of traffic. */
+  readonly trafficGaps: TrafficGap[];
+}
+
+/** No-values halts from `from` to `until` (ms since the epoch) are the fault's, not Prometheus's. */
+export interface TrafficGap {
+  readonly from: number;
+  readonly until: number;
 }
 
 type Context = ScenarioContext<unknown>;
@@ -50,7 +58,7 @@ export async function givenCanary(t: Context, plan: CanaryPlan): Promise<CanaryR
   });
   const loadStartedAt = Date.now();
   const load = plan.rps > 0 ? t.startLoad({ name: 'steady', host, profile: { kind: 'steady', rps: plan.rps, seconds: MAX_LOAD_SECONDS } }) : undefined;
-  return { host, events, observer, load, loadStartedAt };
+  return { host, events, observer, load, loadStartedAt, trafficGaps: [] };
 }
 
 /** When: a new revision of the target Deployment (a changed pod template). */
@@ -79,7 +87,7 @@ export async function untilAnalysisEnds(t: Context, run: CanaryRun, deadlineMs: 
     .waitFor(
       'Flagger to end the analysis',
       async () => {
-        const problem = metricsProblem(run.events.events, run.load !== undefined);
+        const problem = metricsProblem(run.events.events, run.load !== undefined, run.trafficGaps);
         if (problem) return { problem };
         const phase = run.observer.latest?.status.phase;
         return phase === 'Succeeded' || phase === 'Failed' ? { phase } : undefined;
@@ -100,13 +108,15 @@ export class EnvironmentProblem extends Error {
 /**
  * Flagger's own word that its gate judged nothing: a Prometheus query that failed, or (when the
  * canary had traffic) a "no values found" halt, meaning Istio metrics do not reach Prometheus.
+ * A halt inside a fault's traffic gap is the fault's doing, and Flagger counts it as a failed check.
  */
-export function metricsProblem(events: readonly FlaggerEvent[], underLoad: boolean): EnvironmentProblem | undefined {
+export function metricsProblem(events: readonly FlaggerEvent[], underLoad: boolean, gaps: readonly TrafficGap[] = []): EnvironmentProblem | undefined {
   const unreachable = events.find((e) => FLAGGER.prometheusFailed.test(e.message));
   // The PromQL in the URL is Flagger's, not news to the reader.
   const said = unreachable?.message.replace(/\?query=[^"\s]*/g, '?query=…');
   if (said) return new EnvironmentProblem(`Flagger could not query Prometheus ("${said}"): the gate judged nothing; check that Prometheus runs and Flagger reaches it`);
-  const halt = underLoad ? events.find((e) => FLAGGER.noValues.test(e.message)) : undefined;
+  const excused = (e: FlaggerEvent) => gaps.some((g) => e.at >= g.from && e.at <= g.until);
+  const halt = underLoad ? events.find((e) => FLAGGER.noValues.test(e.message) && !excused(e)) : undefined;
   return halt && new EnvironmentProblem(`Flagger found no metric values for the canary ("${halt.message}"): send it traffic, and check that Istio metrics reach Prometheus`);
 }
 

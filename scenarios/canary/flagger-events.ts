@@ -49,6 +49,8 @@ export const FLAGGER = {
   halt: /^Halt .* advancement (success rate|request duration)/,
   haltDuration: /^Halt .* advancement request duration/,
   noValues: /no values found/,
+  /** Every halt Flagger counts as a failed check: a threshold missed, or no values to judge. */
+  failedCheck: /^Halt (\S+ )?advancement (success rate|request duration|no values found)/,
   /** scheduler_metrics.go: a query error other than no values, or the provider check at initialisation. */
   prometheusFailed: /^Prometheus query failed|^Error checking metric providers/,
   rollingBack: /^Rolling back .* failed checks threshold reached/,

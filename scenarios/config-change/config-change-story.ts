@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { RunningLoad, ScenarioContext } from '../../harness/scenario.ts';
 import { getWithHost } from '../../load/index.ts';
 import { viaGateway } from '../scenario-apply.ts';
+import type { FaultEffect } from '../scenario-faults.ts';
 import type { AppNames, ConfigState } from './config-app.ts';
+import { duringRollout, ROLLOUT_ALLOWANCE, type ConfigFault } from './config-faults.ts';
 import type { Mechanism } from './mechanism.ts';
 import type { Revision, RolloutObserver } from './rollout-observer.ts';
 
@@ -18,6 +20,8 @@ export interface StoryOptions {
   readonly maxP99Ms: number;
   readonly rps: number;
   readonly sabotage: Sabotage;
+  /** Injected mid-way through the first change's rollout. */
+  readonly fault: ConfigFault;
 }
 
 export const CHECKS = {
@@ -111,6 +115,8 @@ async function whenConfigChanges(story: Story, first: ConfigState): Promise<Conf
   const { t, m, observer, o, load, baseline, variant, shows } = story;
   const second = { ...first, config: { version: 'v2', message: 'config number 2' } };
   const window = load.window();
+  const allowance = ROLLOUT_ALLOWANCE[o.fault];
+  const bound = o.rolloutSeconds + (allowance?.seconds ?? 0);
   const change = await t.step(`when: ${variant}'s ConfigMap data changes (v1 → v2)${o.sabotage === 'none' ? '' : `, sabotaged: ${o.sabotage}`}`, async () => {
     const started = Date.now();
     if (o.sabotage === 'controller-not-running' || o.sabotage === 'wrong-hash') {
@@ -120,7 +126,11 @@ async function whenConfigChanges(story: Story, first: ConfigState): Promise<Conf
     } else {
       await m.change(second);
     }
-    return rolloutAfter(t, observer, baseline, o.rolloutSeconds, started);
+    const faulted = duringRollout({ t, m, observer, baseline, rolloutSeconds: o.rolloutSeconds, window: () => load.window(), mayMove: CHECKS.noErrors }, o.fault);
+    // Awaited once the rollout settles; until then it must not surface as an unhandled rejection.
+    faulted.catch(() => undefined);
+    const rollout = await rolloutAfter(t, observer, baseline, bound, started, faulted);
+    return { ...rollout, fault: await faulted };
   }, { shows });
   const template = (await observer.deployment()).spec.template;
   const written = m.written(template).config;
@@ -130,10 +140,10 @@ async function whenConfigChanges(story: Story, first: ConfigState): Promise<Conf
     ...describeRollout(change),
   ];
   t.check(CHECKS.oneRollout, {
-    expected: { newReplicaSets: 1, withinSeconds: o.rolloutSeconds },
+    expected: { newReplicaSets: 1, withinSeconds: bound },
     observed: { newReplicaSets: change.added.length, withinSeconds: change.seconds === undefined ? null : Number(change.seconds.toFixed(1)) },
     pass: change.added.length === 1 && change.seconds !== undefined,
-    reason: `${m.writes}; the changed template is one new ReplicaSet, settled within ${o.rolloutSeconds} s`,
+    reason: `${m.writes}; the changed template is one new ReplicaSet, settled within ${o.rolloutSeconds} s${allowance ? `, plus ${allowance.seconds} s for fault ${o.fault}: ${allowance.why}` : ''}`,
     variant,
     chain,
   });
@@ -157,10 +167,18 @@ async function whenConfigChanges(story: Story, first: ConfigState): Promise<Conf
     chain: [...chain, `pods serving: ${served.pods.join(', ') || 'none'}`],
   });
   const seen = window.read();
+  // A killed pod's transport errors are the fault's, not the mechanism's.
+  const failures = seen.failures - change.fault.failures;
   t.check(CHECKS.noErrors, {
     expected: { failures: 0, maxP99Ms: o.maxP99Ms },
-    observed: { requests: seen.requests, failures: seen.failures, failuresByStatus: seen.failuresByStatus, p99Ms: Number(seen.p99Ms.toFixed(1)) },
-    pass: seen.requests > 0 && seen.failures === 0 && seen.p99Ms <= o.maxP99Ms,
+    observed: {
+      requests: seen.requests,
+      failures,
+      failuresByStatus: seen.failuresByStatus,
+      p99Ms: Number(seen.p99Ms.toFixed(1)),
+      ...(change.fault.failures ? { [`during fault ${change.fault.fault}, attributed to it`]: change.fault.failures } : {}),
+    },
+    pass: seen.requests > 0 && failures === 0 && seen.p99Ms <= o.maxP99Ms,
     reason: `vegeta at ${o.rps} requests/s through the gateway during the rollout: maxUnavailable 0 and a readiness probe keep ready pods serving throughout`,
     variant,
     chain,
@@ -268,8 +286,11 @@ interface RolloutResult {
   readonly settled: Revision | undefined;
 }
 
-/** Waits for the change to settle as a new ReplicaSet, then a little longer for any second one. */
-async function rolloutAfter(t: ScenarioContext<unknown>, observer: RolloutObserver, before: Revision, boundSeconds: number, started: number): Promise<RolloutResult> {
+/**
+ * Waits for the change to settle as a new ReplicaSet, then for the fault `during` it to end, then a
+ * little longer for any second one (a double reload, or one a restarted controller made).
+ */
+async function rolloutAfter(t: ScenarioContext<unknown>, observer: RolloutObserver, before: Revision, boundSeconds: number, started: number, during?: Promise<FaultEffect>): Promise<RolloutResult> {
   const known = new Set((await observer.revisions()).filter((r) => r.revision <= before.revision).map((r) => r.name));
   const settled = await t
     .waitFor('a new ReplicaSet to settle', async () => {
@@ -278,6 +299,7 @@ async function rolloutAfter(t: ScenarioContext<unknown>, observer: RolloutObserv
     }, boundSeconds * 1000)
     .catch(() => undefined);
   const seconds = settled ? (Date.now() - started) / 1000 : undefined;
+  await during;
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const added = (await observer.revisions()).filter((r) => !known.has(r.name));
   return { added, seconds, settled: (await observer.settled()) ?? settled };

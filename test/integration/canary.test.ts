@@ -139,6 +139,23 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     expect(decidedBy(report).name).to.match(/^\(a\) Flagger halted with "no values found"/);
   });
 
+  describe("users' scenario files, as examples/ holds them", () => {
+    it('passes the examples through --scenarios, as the user suite', async () => {
+      const { result, report } = await run(['--scenarios', 'examples']);
+      expect(result.exitCode, result.all).to.equal(0);
+      expect(report.scenarios.map((s) => [s.scenario, s.verdict])).to.deep.equal([['reloader-restarts-once', 'pass'], ['strict-gate-rolls-back', 'pass']]);
+    });
+
+    it('fails strict-gate-rolls-back on (a) with a gate that can never fail, and reloader-restarts-once on (a) with the wrong annotation', async () => {
+      for (const [scenario, sabotage] of [['strict-gate-rolls-back', 'gate-never-fails'], ['reloader-restarts-once', 'wrong-annotation']] as const) {
+        const { result, report } = await run(['--scenarios', 'examples', scenario, '--set', `sabotage=${sabotage}`]);
+        expect(result.exitCode, result.all).to.equal(1);
+        expect(decidedBy(report).name, scenario).to.match(/^\(a\)/);
+        expect(statuses(report)['(a)']).to.equal('fail');
+      }
+    });
+  });
+
   describe('under faults: the verdict stays the one without the fault, or becomes error when the gate cannot judge', () => {
     const clusterInfo = async () => JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
     const notes = (report: RunReport) => report.scenarios[0]!.attempts[0]!.timeline.filter((e) => e.kind === 'note').map((e) => e.message);
@@ -176,6 +193,21 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
       expect(info.processes['kube-apiserver']).to.not.equal(before);
       const status = await runCli(['cluster', 'status', '--name', name], env());
       expect(status.exitCode, status.all).to.equal(0);
+    });
+
+    it("passes bad-canary when the mesh partitions the canary for two intervals: rolled back, the partition's 503s attributed to it", async () => {
+      const { result, report } = await run(['bad-canary', '--set', 'fault=partition-gateway']);
+      expect(result.exitCode, result.all).to.equal(0);
+      expect(faultStep(report, 'partition-gateway')).to.not.equal(undefined);
+      expect(notes(report).some((n) => n.startsWith('fault: the mesh stops forwarding to Service web-canary for 20 s (503, response flag UH)')), notes(report).join('\n')).to.equal(true);
+      expect(notes(report)).to.include('fault: the partition of web-canary healed');
+      const injected = notes(report).find((n) => n.startsWith('fault partition-gateway injected'));
+      expect(injected).to.match(/(\d+) failed requests? during it, attributed to the fault, may legitimately move \(e\)/);
+      const attributed = Number(/(\d+) failed requests? during it/.exec(injected!)![1]);
+      expect(attributed, 'the partition answers 503 to the canary share of 20 s of load').to.be.greaterThan(0);
+      const checks = report.scenarios[0]!.attempts[0]!.checks;
+      expect(checks.find((c) => c.name.startsWith('(c)'))!.status).to.equal('pass');
+      expect(String(checks.find((c) => c.name.startsWith('(e)'))!.observed)).to.include(`; ${attributed} more during fault partition-gateway, attributed to it`);
     });
 
     it('ends bad-canary as an error naming Prometheus when Prometheus stops mid-analysis, and starts Prometheus again after', async () => {

@@ -112,4 +112,36 @@ describe('config-change with the real Reloader, kustomize and Wave on the embedd
     const d = attempt(report).checks.find((c) => c.name.startsWith('(d)'))!;
     expect((d.observed as { failures: number }).failures).to.be.above(0);
   });
+
+  describe('under faults mid-rollout: the verdict stays the one without the fault', () => {
+    const notes = (report: RunReport) => attempt(report).timeline.filter((e) => e.kind === 'note').map((e) => e.message);
+    const faultStep = (report: RunReport, fault: string) => attempt(report).timeline.find((e) => e.kind === 'step-begin' && e.message === `when: fault ${fault} (reloader)`);
+
+    it('passes when a ready pod of the new ReplicaSet is SIGKILLed, and the node restarts it', async () => {
+      const { result, report } = await run(['--set', 'controller=reloader', '--set', 'fault=kill-pod']);
+      expect(result.exitCode, result.all).to.equal(0);
+      expect(faultStep(report, 'kill-pod'), 'the fault on the timeline').to.not.equal(undefined);
+      expect(notes(report).some((n) => /^fault: SIGKILL to pod web-envvars-\S+ \(1 process\)$/.test(n)), notes(report).join('\n')).to.equal(true);
+      expect(notes(report).find((n) => n.startsWith('fault kill-pod injected'))).to.match(/failed requests? during it, attributed to the fault, may legitimately move \(d\)/);
+    });
+
+    it('passes when Reloader is stopped for 5 s mid-rollout: started again, it rolls nothing more', async () => {
+      const before = (await clusterInfo()).processes.reloader;
+      const { result, report } = await run(['--set', 'controller=reloader', '--set', 'fault=restart-controller']);
+      expect(result.exitCode, result.all).to.equal(0);
+      expect(faultStep(report, 'restart-controller')).to.not.equal(undefined);
+      expect(notes(report)).to.include('fault: reloader stopped for 5 s');
+      expect((await clusterInfo()).processes.reloader, 'a new Reloader process').to.not.equal(before);
+    });
+
+    it('passes when kube-apiserver is down for 5 s mid-rollout: every watch reconnects, and no check reads the gap as no rollout', async () => {
+      const before = (await clusterInfo()).processes['kube-apiserver'];
+      const { result, report } = await run(['--set', 'controller=reloader', '--set', 'fault=restart-apiserver']);
+      expect(result.exitCode, result.all).to.equal(0);
+      expect(faultStep(report, 'restart-apiserver')).to.not.equal(undefined);
+      expect(notes(report)).to.include.members(['fault: kube-apiserver stopped for 5 s', 'fault: kube-apiserver started again on the same port and data']);
+      expect(notes(report).filter((n) => n.startsWith('watch gap')), 'watches that could not resume').to.deep.equal([]);
+      expect((await clusterInfo()).processes['kube-apiserver']).to.not.equal(before);
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { GATEWAY_WORKLOAD, MeshProxy } from './mesh-proxy.ts';
 import { IstioMetrics } from './istio-metrics.ts';
 import type { MeshConfig } from './mesh-config.ts';
 import { MeshState } from './mesh-state.ts';
+import { Partitions } from './partitions.ts';
 import { ServiceListeners } from './service-listeners.ts';
 import { VirtualServiceRouter } from './virtual-service-router.ts';
 
@@ -19,6 +20,7 @@ const kc = new KubeConfig();
 kc.loadFromFile(config.kubeconfig);
 const state = new MeshState(kc, log);
 const metrics = new IstioMetrics();
+const partitions = new Partitions();
 await state.start();
 const gateway = new MeshProxy({
   address: '127.0.0.1',
@@ -26,15 +28,18 @@ const gateway = new MeshProxy({
   source: () => GATEWAY_WORKLOAD,
   route: (req) => new VirtualServiceRouter(state.snapshot()).route(req),
   metrics,
+  partitions,
   log,
 });
 await gateway.listen();
-const services = new ServiceListeners({ podNetwork: config.podNetwork, state, metrics, log });
+const services = new ServiceListeners({ podNetwork: config.podNetwork, state, metrics, partitions, log });
 state.onChange(() => void services.reconcile());
 await services.reconcile();
 const admin = createServer((req, res) => {
   if (req.url === '/metrics') {
     void metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+  } else if (req.url === '/partitions' && req.method === 'POST') {
+    void partitions.serve(req, res).then((p) => log(p ? `fault: Service ${p.namespace}/${p.service} partitioned for ${p.seconds} s` : `fault: a partition refused (${res.statusCode})`));
   } else if (req.url === '/healthz') {
     res.writeHead(200).end('ok\n');
   } else {

@@ -5,6 +5,6 @@ export interface MeshConfig {
   readonly gatewayPort: number;
   /** The cluster's pod network; each Service is served on its own address in it (node 0). */
   readonly podNetwork: string;
-  /** Serves /metrics (Istio's standard metrics) and /healthz. */
+  /** Serves /metrics (Istio's standard metrics), /healthz and, for faults, POST /partitions. */
   readonly metricsPort: number;
 }

@@ -1,6 +1,7 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { IstioMetrics } from './istio-metrics.ts';
 import { parseDuration } from './istio-resources.ts';
+import type { Partitions } from './partitions.ts';
 import type { ResolvedEndpoint, RouteDecision, RouteRequest, RoutingFailure } from './virtual-service-router.ts';
 import { workloadOf, type WorkloadIdentity } from './workload-identity.ts';
 
@@ -12,6 +13,8 @@ export interface MeshProxyOptions {
   /** Routes with the mesh's current configuration. */
   readonly route: (req: RouteRequest) => RouteDecision | RoutingFailure;
   readonly metrics: IstioMetrics;
+  /** Services cut off by a fault: no healthy upstream until it heals. */
+  readonly partitions: Partitions;
   readonly log: (message: string) => void;
   readonly random?: () => number;
 }
@@ -110,8 +113,10 @@ export class MeshProxy {
     if (fault?.abort && random() * 100 < (fault.abort.percentage?.value ?? 100)) {
       return finish(fault.abort.httpStatus ?? 503, 'FI', undefined, service, undefined, `fault injected by ${decision.virtualService}`);
     }
-    if (!decision.endpoints.length) {
-      return finish(503, 'UH', undefined, service, undefined, `no healthy upstream for ${service}${decision.subset ? ` subset ${decision.subset}` : ''}`);
+    const partitioned = this.options.partitions.remaining(decision.service);
+    if (!decision.endpoints.length || partitioned !== undefined) {
+      const why = partitioned === undefined ? '' : ` (partitioned by a fault, for ${partitioned.toFixed(1)} s more)`;
+      return finish(503, 'UH', undefined, service, undefined, `no healthy upstream for ${service}${decision.subset ? ` subset ${decision.subset}` : ''}${why}`);
     }
     const deadline = decision.timeoutMs === undefined ? undefined : started + decision.timeoutMs;
     let last: { endpoint: ResolvedEndpoint; result?: UpstreamResult; failure?: UpstreamFailure } | undefined;

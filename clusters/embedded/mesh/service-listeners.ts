@@ -3,6 +3,7 @@ import { serviceLoopbackAddress } from '../service-address.ts';
 import type { IstioMetrics } from './istio-metrics.ts';
 import { MeshProxy } from './mesh-proxy.ts';
 import type { MeshState } from './mesh-state.ts';
+import type { Partitions } from './partitions.ts';
 import { VirtualServiceRouter } from './virtual-service-router.ts';
 import { UNKNOWN_WORKLOAD, workloadOf, type WorkloadIdentity } from './workload-identity.ts';
 
@@ -15,7 +16,7 @@ export class ServiceListeners {
   #reconciling: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly o: { readonly podNetwork: string; readonly state: MeshState; readonly metrics: IstioMetrics; readonly log: (message: string) => void },
+    private readonly o: { readonly podNetwork: string; readonly state: MeshState; readonly metrics: IstioMetrics; readonly partitions: Partitions; readonly log: (message: string) => void },
   ) {}
 
   /** Serialised, so overlapping watch events never open one address twice. */
@@ -56,6 +57,7 @@ export class ServiceListeners {
             : { kind: 'failure', status: 503, flag: 'NC', reason: `Service ${namespace}/${name} is gone` };
         },
         metrics: this.o.metrics,
+        partitions: this.o.partitions,
         log: this.o.log,
       });
       try {

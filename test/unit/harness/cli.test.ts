@@ -70,13 +70,13 @@ describe('scenario CLI bad input', () => {
   it('an unknown fault exits 2, naming the faults the scenario takes', async () => {
     const r = await runCli(['scenario', 'bad-canary', '--set', 'fault=meteor']);
     expect(r.exitCode).to.equal(2);
-    expect(firstLine(r.stderr)).to.equal('error: scenario bad-canary cannot take fault=meteor: it takes kill-canary-pod, restart-controller, restart-apiserver, stop-prometheus; no scenario knows a fault "meteor"');
+    expect(firstLine(r.stderr)).to.equal('error: scenario bad-canary cannot take fault=meteor: it takes kill-canary-pod, restart-controller, restart-apiserver, stop-prometheus, partition-gateway; no scenario knows a fault "meteor"');
   });
 
   it('a fault on a scenario that cannot take it exits 2, naming the scenarios that can', async () => {
     const r = await runCli(['scenario', 'conflicting-apply', 'bad-canary', '--set', 'fault=kill-canary-pod']);
     expect(r.exitCode).to.equal(2);
-    expect(firstLine(r.stderr)).to.match(/^error: scenario conflicting-apply cannot take fault=kill-canary-pod: it takes no faults; faults are for bad-canary \(kill-canary-pod, restart-controller, restart-apiserver, stop-prometheus\); good-canary \(/);
+    expect(firstLine(r.stderr)).to.match(/^error: scenario conflicting-apply cannot take fault=kill-canary-pod: it takes no faults; faults are for config-change \(kill-pod, restart-controller, restart-apiserver\); bad-canary \(kill-canary-pod, restart-controller, restart-apiserver, stop-prometheus, partition-gateway\); good-canary \(kill-canary-pod, restart-controller, restart-apiserver, stop-prometheus\)/);
   });
 
   describe('before any cluster work', () => {

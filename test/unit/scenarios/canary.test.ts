@@ -31,6 +31,16 @@ describe('canary scenario helpers', () => {
     expect(metricsProblem([event('Halt web.ns advancement success rate 48.00% < 99%')], true)).to.equal(undefined);
   });
 
+  it("excuses a \"no values found\" halt inside a fault's traffic gap, and counts it as a failed check", () => {
+    const halt = 'Halt advancement no values found for istio metric request-success-rate probably web-canary.ns is not receiving traffic: running query failed: no values found';
+    const gap = { from: 1000, until: 2000 };
+    expect(metricsProblem([event(halt, 1500)], true, [gap])).to.equal(undefined);
+    expect(metricsProblem([event(halt, 2500)], true, [gap])?.message).to.include(halt);
+    expect(FLAGGER.failedCheck.test(halt)).to.equal(true);
+    expect(FLAGGER.failedCheck.test('Halt web.ns advancement success rate 48.00% < 99%')).to.equal(true);
+    expect(FLAGGER.failedCheck.test('Halt advancement web-primary.ns waiting for rollout to finish')).to.equal(false);
+  });
+
   it('calls a failed Prometheus query an environment problem naming Prometheus, with or without load', () => {
     const failed = 'Prometheus query failed: running query failed: request failed: Get "http://127.0.0.1:9090/api/v1/query": dial tcp 127.0.0.1:9090: connect: connection refused';
     for (const underLoad of [true, false]) {
