@@ -3,6 +3,9 @@ import type { Progress } from './progress.ts';
 /** Every namespace the engine creates carries this label (the scenario's name); providers reset by it. */
 export const SCENARIO_LABEL = 'delivery-testbed/scenario';
 
+/** Istio's Prometheus addon as pods (an in-cluster Flagger) reach it. */
+export const IN_CLUSTER_PROMETHEUS = 'http://prometheus.istio-system:9090';
+
 /** Where scenarios run: all a provider hands the engine, the same whichever provider it is. */
 export interface ClusterConnection {
   readonly provider: string;
@@ -13,6 +16,8 @@ export interface ClusterConnection {
   /** The ingress gateway, on loopback (a port-forward for a remote cluster); requests carry the Gateway's Host. */
   readonly gatewayUrl: string;
   readonly prometheusUrl: string;
+  /** Prometheus as the cluster's Flagger reaches it: a MetricTemplate's provider address. */
+  readonly metricsServer: string;
   /** Where Prometheus finds the harness's own metrics (file_sd); absent when it cannot reach them. */
   readonly scrapeTargetsDir?: string;
   /** Environment for processes the run starts (vegeta), by which the provider can reap them. */

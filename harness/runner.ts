@@ -10,7 +10,7 @@ import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
 import type { CheckContext, LoadRequest, LoadWindow, RunningLoad, Scenario, ScenarioContext } from './scenario.ts';
 import { LoadMetrics, isFailure, runLoad, type LoadResult } from '../load/index.ts';
 import { MetricsEndpoint } from './metrics-endpoint.ts';
-import { resolveTunables, type TunableSpecs } from './tunables.ts';
+import { resolveTunables, shownTunables, type TunableSpecs } from './tunables.ts';
 
 /** What loads need: the vegeta binary, and where raw results go. */
 export interface LoadTools {
@@ -103,9 +103,10 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
   let currentStep = '(setup)';
   /** The innermost step each error came out of: what a crash is blamed on, once the steps around it have unwound. */
   const thrownIn = new WeakMap<object, string>();
-  const tunables = resolveTunables(scenario.name, scenario.tunables as TunableSpecs, settingsFor(scenario, options.settings));
+  const settings = settingsFor(scenario, options.settings);
+  const tunables = resolveTunables(scenario.name, scenario.tunables as TunableSpecs, settings);
   const namespace = `tb-${scenario.name}-${randomBytes(3).toString('hex')}`.slice(0, 63);
-  emit({ type: 'attempt-begin', id, namespace, tunables });
+  emit({ type: 'attempt-begin', id, namespace, tunables: shownTunables(scenario.tunables, tunables, settings) });
 
   const watches: AbortController[] = [];
   let watchGap: Error | undefined;
@@ -175,7 +176,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
     namespace,
     kube,
     kubeconfig: options.cluster.kubeconfig,
-    cluster: { gatewayUrl: options.cluster.gatewayUrl, prometheusUrl: options.cluster.prometheusUrl },
+    cluster: { gatewayUrl: options.cluster.gatewayUrl, prometheusUrl: options.cluster.prometheusUrl, metricsServer: options.cluster.metricsServer },
     controllers: options.controllers,
     faults: options.faults ?? noFaults(options.cluster.provider),
     watchEvents: watchNamespaceEvents,

@@ -12,8 +12,11 @@ export interface ScenarioContext<T> {
   readonly kube: KubeClient;
   /** Path of an admin kubeconfig, for tools such as kubectl. */
   readonly kubeconfig: string;
-  /** The mesh's ingress gateway and Prometheus, both on loopback. */
-  readonly cluster: { readonly gatewayUrl: string; readonly prometheusUrl: string };
+  /**
+   * The mesh's ingress gateway and Prometheus, both on loopback; and Prometheus as the cluster's
+   * Flagger reaches it, the address a MetricTemplate's provider names.
+   */
+  readonly cluster: { readonly gatewayUrl: string; readonly prometheusUrl: string; readonly metricsServer: string };
   /** The cluster's controllers (Reloader, Wave): run with a scenario's flags, stopped and started again. */
   readonly controllers: Controllers;
   /** Faults to inject into the environment; each throws, naming the provider, where it cannot inject them. */

@@ -1,8 +1,22 @@
+import { resolve } from 'node:path';
+
 /** A scenario's tunable: typed, with a default, set with `--set key=value`. */
 export type TunableSpec =
   | { readonly type: 'number'; readonly default: number; readonly description: string; readonly min?: number; readonly max?: number }
   | { readonly type: 'boolean'; readonly default: boolean; readonly description: string }
-  | { readonly type: 'enum'; readonly default: string; readonly description: string; readonly values: readonly string[] };
+  | { readonly type: 'enum'; readonly default: string; readonly description: string; readonly values: readonly string[] }
+  | FileTunableSpec<unknown>;
+
+/**
+ * A file the user brings (`--set canary=FILE`), unset by default. `read` turns it into what the
+ * scenario works with, or throws a TunableError naming what in the file cannot work, so a bad
+ * file ends the run before any cluster work.
+ */
+export interface FileTunableSpec<T> {
+  readonly type: 'file';
+  readonly description: string;
+  readonly read: (path: string) => T;
+}
 
 export type TunableSpecs = Readonly<Record<string, TunableSpec>>;
 
@@ -27,14 +41,20 @@ export function faultTunable(description: string, ...faults: readonly string[]):
 
 /** The values a scenario body sees, typed from its specs. */
 export type TunableValues<S extends TunableSpecs> = {
-  readonly [K in keyof S]: S[K] extends { type: 'number' } ? number : S[K] extends { type: 'boolean' } ? boolean : string;
+  readonly [K in keyof S]: S[K] extends { type: 'number' } ? number
+    : S[K] extends { type: 'boolean' } ? boolean
+    : S[K] extends FileTunableSpec<infer T> ? T | undefined
+    : string;
 };
+
+/** A tunable's default as `--list` shows it. */
+export const defaultShown = (spec: TunableSpec): string => (spec.type === 'file' ? 'FILE' : String(spec.default));
 
 export class TunableError extends Error {
   override name = 'TunableError';
 }
 
-function parseValue(key: string, spec: TunableSpec, raw: string): number | boolean | string {
+function parseValue(key: string, spec: TunableSpec, raw: string): unknown {
   switch (spec.type) {
     case 'number': {
       const n = Number(raw);
@@ -50,12 +70,21 @@ function parseValue(key: string, spec: TunableSpec, raw: string): number | boole
     case 'enum':
       if (!spec.values.includes(raw)) throw new TunableError(`--set ${key}=${raw}: expected one of ${spec.values.join(', ')}`);
       return raw;
+    case 'file':
+      try {
+        return spec.read(resolve(raw));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code) throw new TunableError(`--set ${key}=${raw}: cannot read ${resolve(raw)} (${code})`);
+        if (err instanceof TunableError) throw new TunableError(`--set ${key}=${raw}: ${err.message}`);
+        throw err;
+      }
   }
 }
 
 /** Defaults overridden by `key=value` settings; an unknown key or bad value names what exists. */
 export function resolveTunables<S extends TunableSpecs>(scenario: string, specs: S, settings: Readonly<Record<string, string>>): TunableValues<S> {
-  const values: Record<string, unknown> = Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, s.default]));
+  const values: Record<string, unknown> = Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, s.type === 'file' ? undefined : s.default]));
   for (const [key, raw] of Object.entries(settings)) {
     const spec = specs[key];
     if (!spec) {
@@ -69,6 +98,11 @@ export function resolveTunables<S extends TunableSpecs>(scenario: string, specs:
     }
   }
   return values as TunableValues<S>;
+}
+
+/** The values as reports show them: a file tunable as the path it was set to, else `none`. */
+export function shownTunables(specs: TunableSpecs, values: Readonly<Record<string, unknown>>, settings: Readonly<Record<string, string>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, s.type === 'file' ? (settings[k] ?? 'none') : values[k]]));
 }
 
 /** `--set a=1 --set b=x` → `{a: '1', b: 'x'}`. */

@@ -1,7 +1,8 @@
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
-import { analysisTunables } from './canary/canary-tunables.ts';
+import { canaryFileTunable } from './canary/canary-file.ts';
+import { analysisTunables, pacingFrom } from './canary/canary-tunables.ts';
 import { EXPECTED_AFTER_ROLLBACK, SLACK_SECONDS, afterRollback, checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
 import { badCanaryFaultTunable, whenFault } from './canary/canary-faults.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
@@ -14,6 +15,7 @@ const tunables = {
     'no-metrics', 'huge-threshold',
   ),
   fault: badCanaryFaultTunable,
+  canary: canaryFileTunable,
 } as const;
 
 export const badCanary = defineScenario({
@@ -22,10 +24,12 @@ export const badCanary = defineScenario({
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
   async run(t) {
-    const { interval, stepWeight, maxWeight, rps, errorRate, sabotage } = t.tunables;
-    const threshold = sabotage === 'huge-threshold' ? 1000 : t.tunables.threshold;
+    const { rps, errorRate, sabotage } = t.tunables;
+    const pacing = pacingFrom(t.tunables);
+    const { interval, stepWeight, maxWeight } = pacing;
+    const threshold = sabotage === 'huge-threshold' ? 1000 : pacing.threshold;
     const run = await givenCanary(t, {
-      analysis: { interval, threshold, stepWeight, maxWeight, gate: sabotage === 'no-metrics' ? {} : TUTORIAL_GATE },
+      analysis: { interval, threshold, stepWeight, maxWeight, gate: sabotage === 'no-metrics' ? {} : (t.tunables.canary ?? TUTORIAL_GATE) },
       stable: { version: 'v1' },
       config: {},
       rps,
@@ -33,7 +37,7 @@ export const badCanary = defineScenario({
     await whenNewVersion(t, { version: 'v2', errorRate });
     const fault = await whenFault(t, run, t.tunables.fault, { interval, mayMove: ['(e) user-visible error rate'] });
     // New revision, start, first step, `threshold` failed ticks, rollback: each a tick apart.
-    const expectedTicks = t.tunables.threshold + 4;
+    const expectedTicks = pacing.threshold + 4;
     const phase = await t.step('let Flagger analyse the canary', () => untilAnalysisEnds(t, run, (expectedTicks * interval + 30) * 1000));
     const loadEnded = Date.now();
     const summary = await run.load!.stop();
@@ -41,10 +45,10 @@ export const badCanary = defineScenario({
     const firstFailure = run.events.first(FLAGGER.failedCheck);
     const rollback = run.events.first(FLAGGER.rollingBack);
     const started = run.events.first(FLAGGER.start);
-    const bound = (t.tunables.threshold + 1) * interval + SLACK_SECONDS;
+    const bound = (pacing.threshold + 1) * interval + SLACK_SECONDS;
     const took = firstFailure && rollback ? (rollback.at - firstFailure.at) / 1000 : null;
     t.check('(a) rolled back within (threshold + 1) intervals of the first failed check', {
-      expected: `<= ${bound} s ((${t.tunables.threshold} + 1) × ${interval} s + ${SLACK_SECONDS} s slack)`,
+      expected: `<= ${bound} s ((${pacing.threshold} + 1) × ${interval} s + ${SLACK_SECONDS} s slack)`,
       observed: took === null ? `first failed check ${firstFailure ? 'seen' : 'never seen'}, rollback ${rollback ? 'seen' : 'never seen'}; phase ${phase}` : `${took.toFixed(1)} s`,
       pass: took !== null && took <= bound,
       reason: "Flagger rolls back on the tick after the threshold's failed check; each tick is one interval",

@@ -3,7 +3,8 @@ import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { APP, TUTORIAL_GATE } from './canary/canary-app.ts';
 import { checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
-import { analysisTunables } from './canary/canary-tunables.ts';
+import { canaryFileTunable } from './canary/canary-file.ts';
+import { analysisTunables, pacingFrom } from './canary/canary-tunables.ts';
 import { canaryFaultTunable, whenFault } from './canary/canary-faults.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
 
@@ -16,6 +17,7 @@ const tunables = {
     'impossible-gate',
   ),
   fault: canaryFaultTunable,
+  canary: canaryFileTunable,
 } as const;
 
 export const goodCanary = defineScenario({
@@ -24,8 +26,9 @@ export const goodCanary = defineScenario({
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
   async run(t) {
-    const { interval, threshold, stepWeight, maxWeight, rps, sabotage } = t.tunables;
-    const gate = sabotage === 'impossible-gate' ? { ...TUTORIAL_GATE, minSuccessRate: 101 } : TUTORIAL_GATE;
+    const { rps, sabotage } = t.tunables;
+    const { interval, threshold, stepWeight, maxWeight } = pacingFrom(t.tunables);
+    const gate = sabotage === 'impossible-gate' ? { ...TUTORIAL_GATE, minSuccessRate: 101 } : (t.tunables.canary ?? TUTORIAL_GATE);
     const run = await givenCanary(t, { analysis: { interval, threshold, stepWeight, maxWeight, gate }, stable: { version: 'v1' }, config: {}, rps });
     await whenNewVersion(t, { version: 'v2' });
     const fault = await whenFault(t, run, t.tunables.fault, { interval, mayMove: ['(d) zero failed requests'] });

@@ -16,8 +16,9 @@ export const defaultSuite: readonly string[] = ['conflicting-apply', 'config-cha
 // The fixtures the built-in scenarios are made of, for users' own scenarios.
 export { apply, viaGateway } from './scenario-apply.ts';
 export { SCENARIO_GROUP, asFieldManager, grantScenarioUsers, scenarioUser, type FieldManager } from './scenario-users.ts';
-export { TUTORIAL_GATE, type Analysis, type AppVersion, type Gate } from './canary/canary-app.ts';
-export { analysisTunables } from './canary/canary-tunables.ts';
+export { TUTORIAL_GATE, type Analysis, type AppVersion, type FileGate, type Gate, type Pacing } from './canary/canary-app.ts';
+export { canaryFileTunable, readCanaryFile } from './canary/canary-file.ts';
+export { analysisTunables, pacingFrom } from './canary/canary-tunables.ts';
 export { EXPECTED_AFTER_ROLLBACK, afterRollback, checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion, type CanaryPlan, type CanaryRun } from './canary/canary-run.ts';
 export { FLAGGER, type FlaggerEvent } from './canary/flagger-events.ts';
 export { appNames, routing, service, workload, type AppNames, type ConfigState, type WorkloadShape } from './config-change/config-app.ts';

@@ -16,6 +16,11 @@ export type GoBuildRecipe = GoBuildSteps & (
   | {
       /** Absolute path of the wrapper module in this repo, whose go.mod and go.sum pin the build. */
       readonly moduleDir: string;
+      /**
+       * Another version of the module the wrapper pins (`--component`): the build requires it in a
+       * scratch copy of the wrapper, and `go mod tidy` settles the rest through the module proxy.
+       */
+      readonly retarget?: ModuleVersion;
     }
   | {
       /**
@@ -37,6 +42,11 @@ interface GoBuildSteps {
   readonly tags?: readonly string[];
   /** Edits to the pinned module's source, made in a scratch copy of it at build time; each must match exactly once. */
   readonly sourcePatches?: readonly SourcePatch[];
+}
+
+export interface ModuleVersion {
+  readonly module: string;
+  readonly version: string;
 }
 
 /** A one-place edit of a file in a dependency module, made at build time so no copy is committed. */
@@ -179,13 +189,23 @@ const prometheus: ComponentSpec = {
   },
 };
 
-const flagger: ComponentSpec = {
+/** The module the wrapper of each component `--component` can move to another version. */
+export const OVERRIDABLE_MODULES = { flagger: 'github.com/fluxcd/flagger', reloader: 'github.com/stakater/Reloader' } as const;
+export type OverridableComponent = keyof typeof OVERRIDABLE_MODULES;
+
+/** The wrapper module's build, at the pin or moved to `version`. */
+const wrapperAt = (name: OverridableComponent, version: string) => ({
+  moduleDir: wrapperModule(name),
+  ...(version === versions[name] ? {} : { retarget: { module: OVERRIDABLE_MODULES[name], version } }),
+});
+
+const flaggerAt = (version: string): ComponentSpec => ({
   name: 'flagger',
-  version: versions.flagger,
+  version,
   scope: 'core',
   binaries: ['flagger'],
   goBuild: {
-    moduleDir: wrapperModule('flagger'),
+    ...wrapperAt('flagger', version),
     mainPackage: 'github.com/fluxcd/flagger/cmd/flagger',
     output: 'flagger',
     ldflags: [],
@@ -197,18 +217,18 @@ const flagger: ComponentSpec = {
       reason: 'Flagger binds its /metrics and /healthz listener on every interface and has no flag to change it; every listener here binds loopback only',
     }],
   },
-};
+});
 
-const reloader: ComponentSpec = {
+const reloaderAt = (version: string): ComponentSpec => ({
   name: 'reloader',
-  version: versions.reloader,
+  version,
   scope: 'core',
   binaries: ['reloader'],
   goBuild: {
-    moduleDir: wrapperModule('reloader'),
+    ...wrapperAt('reloader', version),
     mainPackage: 'github.com/stakater/Reloader',
     output: 'reloader',
-    ldflags: [`-X github.com/stakater/Reloader/pkg/common.Version=${versions.reloader}`],
+    ldflags: [`-X github.com/stakater/Reloader/pkg/common.Version=${version}`],
     sourcePatches: [{
       module: 'github.com/stakater/Reloader',
       file: 'internal/pkg/cmd/reloader.go',
@@ -217,7 +237,7 @@ const reloader: ComponentSpec = {
       reason: `Reloader serves /metrics and /live on ":9090", every interface, and has no flag to change it; every listener here binds loopback only, on the port the harness picks (${RELOADER_LISTEN_ENV}, else 127.0.0.1:9090)`,
     }],
   },
-};
+});
 
 /**
  * controller-runtime binds its metrics server to this package variable (":8080", every
@@ -306,7 +326,22 @@ const kubectl: ComponentSpec = {
   goBuild: { moduleDir: wrapperModule('kubectl'), mainPackage: 'k8s.io/kubernetes/cmd/kubectl', output: 'kubectl', ldflags: kubernetesVersionLdflags },
 };
 
-export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kubernetes, etcd, prometheus, flagger, reloader, wave, vegeta, actionlint, kind, istioctl, kubectl };
+export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = {
+  kubernetes, etcd, prometheus, flagger: flaggerAt(versions.flagger), reloader: reloaderAt(versions.reloader), wave, vegeta, actionlint, kind, istioctl, kubectl,
+};
+
+/** Versions a run asks for instead of the pins (`--component NAME=VERSION`). */
+export type ComponentVersions = Readonly<Partial<Record<OverridableComponent, string>>>;
+
+const AT_VERSION: Readonly<Record<OverridableComponent, (version: string) => ComponentSpec>> = { flagger: flaggerAt, reloader: reloaderAt };
+
+export const isOverridable = (name: string): name is OverridableComponent => name in OVERRIDABLE_MODULES;
+
+/** The component, at the version `wanted` names for it, else at its pin. */
+export function componentAt(name: ComponentName, wanted: ComponentVersions = {}): ComponentSpec {
+  const version = isOverridable(name) ? wanted[name] : undefined;
+  return version === undefined || !isOverridable(name) ? catalog[name] : AT_VERSION[name](version);
+}
 
 /**
  * Tools scenarios run on this machine whatever the provider: the load generator, and kubectl
@@ -314,11 +349,11 @@ export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = { kuberne
  */
 export const LOCAL_TOOLS: readonly string[] = ['vegeta', 'kubectl'];
 
-/** The component that provides `binary`. */
-export function componentOf(binary: string): ComponentSpec {
+/** The component that provides `binary`, at the version `wanted` names for it, else at its pin. */
+export function componentOf(binary: string, wanted: ComponentVersions = {}): ComponentSpec {
   const spec = Object.values(catalog).find((c) => c.binaries.includes(binary));
   if (!spec) throw new Error(`unknown binary ${binary}; known: ${Object.values(catalog).flatMap((c) => c.binaries).join(', ')}`);
-  return spec;
+  return componentAt(spec.name, wanted);
 }
 
 /** `kube-apiserver` → `TESTBED_KUBE_APISERVER_BIN`. */

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject } from '../kube/index.ts';
 import type { Progress } from '../progress.ts';
+import { OVERRIDABLE_MODULES } from './catalog.ts';
 import { goModuleSource } from './module-source.ts';
 import { readManifest } from './upstream-manifest.ts';
 import { versions } from './versions.ts';
 
-const MODULE = 'github.com/fluxcd/flagger';
+const MODULE = OVERRIDABLE_MODULES.flagger;
 
 export interface FlaggerManifests {
   /** Canary, MetricTemplate and AlertProvider: Flagger refuses to start without all three. */
@@ -22,8 +23,8 @@ export interface FlaggerManifests {
  * `overlay: 'istio'` they are as upstream's Istio overlay makes them (namespace istio-system) and
  * include its Deployment, image pinned and args from the overlay's patch, for an in-cluster install.
  */
-export async function flaggerManifests(progress: Progress, overlay?: 'istio'): Promise<FlaggerManifests> {
-  const root = join(await goModuleSource(MODULE, versions.flagger, progress), 'kustomize');
+export async function flaggerManifests(progress: Progress, overlay?: 'istio', version: string = versions.flagger): Promise<FlaggerManifests> {
+  const root = join(await goModuleSource(MODULE, version, progress), 'kustomize');
   const base = join(root, 'base', 'flagger');
   const kustomization = parse(await readFile(join(base, 'kustomization.yaml'), 'utf8')) as { namespace: string; images: Array<{ name: string; newName: string; newTag: string }> };
   const crds = await readManifest(join(base, 'crd.yaml'));
@@ -31,7 +32,7 @@ export async function flaggerManifests(progress: Progress, overlay?: 'istio'): P
   const rbac = await readManifest(join(base, 'rbac.yaml'));
   const sa = account.find((o) => o.kind === 'ServiceAccount');
   if (!sa || crds.length !== 3 || !rbac.some((o) => o.kind === 'ClusterRoleBinding')) {
-    throw new Error(`${base} no longer has the CRDs, ServiceAccount and RBAC this harness expects of Flagger ${versions.flagger}`);
+    throw new Error(`${base} no longer has the CRDs, ServiceAccount and RBAC this harness expects of Flagger ${version}`);
   }
   const overlayDir = overlay && join(root, overlay);
   // kustomize sets the namespace of every namespaced object (and of binding subjects) to the kustomization's.
@@ -54,7 +55,7 @@ async function overlaidDeployment(base: string, overlayDir: string, images: Read
   type Deployment = KubeObject & { spec: { template: { spec: { containers: Array<{ name: string; image: string; args?: string[] }> } } } };
   const [deployment] = (await readManifest(join(base, 'deployment.yaml'))) as Deployment[];
   const patch = (await readManifest(join(overlayDir, 'patch.yaml'))).find((o) => o.kind === 'Deployment') as Deployment | undefined;
-  if (!deployment || !patch) throw new Error(`${base}/deployment.yaml or ${overlayDir}/patch.yaml is not what this harness expects of Flagger ${versions.flagger}`);
+  if (!deployment || !patch) throw new Error(`${base}/deployment.yaml or ${overlayDir}/patch.yaml is not what this harness expects of Flagger`);
   for (const container of deployment.spec.template.spec.containers) {
     const image = images.find((i) => container.image.startsWith(`${i.name}:`));
     if (image) container.image = `${image.newName}:${image.newTag}`;

@@ -3,7 +3,7 @@ import { chmod, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/prom
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Progress } from '../progress.ts';
-import type { GoBuildRecipe, SourcePatch } from './catalog.ts';
+import type { GoBuildRecipe, ModuleVersion, SourcePatch } from './catalog.ts';
 
 export class BuildError extends Error {
   constructor(
@@ -77,6 +77,21 @@ export async function goBuild(
     }
     return join(scratch, 'wrapper');
   };
+  /**
+   * The wrapper requiring only another version of the module it pins, with its replacements: the
+   * rest is what that version's own go.mod asks for, settled by `go mod tidy` through the proxy.
+   */
+  const retargeted = async (moduleDir: string, to: ModuleVersion): Promise<string> => {
+    const copy = join(`${outputPath}.src`, 'retargeted');
+    await cp(moduleDir, copy, { recursive: true });
+    const pinned = JSON.parse(await run('read the wrapper', copy, ['mod', 'edit', '-json'])) as { Module: { Path: string }; Go: string; Replace?: Array<{ Old: { Path: string }; New: { Path: string; Version?: string } }> };
+    const replaces = (pinned.Replace ?? []).map((r) => `replace ${r.Old.Path} => ${r.New.Path} ${r.New.Version ?? ""}\n`);
+    await writeFile(join(copy, 'go.mod'), `module ${pinned.Module.Path}\n\ngo ${pinned.Go}\n\nrequire ${to.module} ${to.version}\n\n${replaces.join('')}`);
+    await rm(join(copy, 'go.sum'), { force: true });
+    await run('go mod tidy', copy, ['mod', 'tidy']);
+    log.write(`built with ${to.module}@${to.version} instead of the wrapper's pin\n`);
+    return copy;
+  };
   const flags = [...(recipe.tags?.length ? ['-tags', recipe.tags.join(',')] : []), '-trimpath', '-ldflags', ['-s', '-w', ...recipe.ldflags].join(' ')];
   const task = progress.begin(label);
   try {
@@ -88,8 +103,9 @@ export async function goBuild(
       await run('go install', `${outputPath}.src`, ['install', '-v', ...flags, `${recipe.mainPackage}@${recipe.upstreamVersion}`], onLine, { GOBIN: dirname(outputPath) });
     } else {
       task.update('go mod download');
-      await run('go mod download', recipe.moduleDir, ['mod', 'download']);
-      const buildDir = recipe.sourcePatches?.length ? await patchedModule(recipe.moduleDir, recipe.sourcePatches) : recipe.moduleDir;
+      const moduleDir = recipe.retarget ? await retargeted(recipe.moduleDir, recipe.retarget) : recipe.moduleDir;
+      await run('go mod download', moduleDir, ['mod', 'download']);
+      const buildDir = recipe.sourcePatches?.length ? await patchedModule(moduleDir, recipe.sourcePatches) : moduleDir;
       await run('go build', buildDir, ['build', '-v', ...flags, '-o', outputPath, recipe.mainPackage], onLine);
     }
     task.end('done');

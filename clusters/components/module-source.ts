@@ -18,10 +18,15 @@ export async function goModuleSource(module: string, version: string, progress: 
   const task = progress.begin(`fetch ${module}@${version} from the Go module proxy`);
   progress.command(['go', ...args]);
   const res = await execa('go', args, { env: goBuildEnv, reject: false, cwd });
-  const dir = res.exitCode === 0 ? (JSON.parse(res.stdout) as { Dir?: string }).Dir : undefined;
+  // With -json, go reports a module it cannot fetch in the JSON's Error, and exits 1.
+  let said: { Dir?: string; Error?: string } = {};
+  try {
+    said = JSON.parse(res.stdout) as typeof said;
+  } catch {}
+  const dir = res.exitCode === 0 ? said.Dir : undefined;
   if (!dir) {
     task.end('failed');
-    throw new Error(`cannot fetch ${module}@${version} through the Go module proxy: ${res.stderr || res.stdout || res.message}`);
+    throw new Error(`cannot fetch ${module}@${version} through the Go module proxy: ${said.Error ?? (res.stderr || res.stdout || res.message)}`);
   }
   task.end('done');
   return dir;

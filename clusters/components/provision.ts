@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { execa } from 'execa';
 import { silentProgress, type Progress } from '../progress.ts';
-import { catalog, componentOf, goRecipe, overrideEnvVar, releaseUrlEnvVar, type ComponentSpec } from './catalog.ts';
+import { catalog, componentOf, goRecipe, overrideEnvVar, releaseUrlEnvVar, type ComponentSpec, type ComponentVersions } from './catalog.ts';
 import { cacheRoot, componentDir } from './cache-dir.ts';
 import { downloadRelease } from './release-download.ts';
 import { BuildError, goBuild } from './go-build.ts';
@@ -34,15 +34,17 @@ export interface ResolvedBinary {
 export interface ProvisionOptions {
   /** Binary name → path, from `--bin name=path`; these win over `TESTBED_<NAME>_BIN`. */
   readonly overrides?: Readonly<Record<string, string>>;
+  /** Components at other versions than their pins (`--component`), built into the cache like the pins. */
+  readonly versions?: ComponentVersions;
   readonly progress?: Progress;
 }
 
 export class ComponentUnavailableError extends Error {
   constructor(
     readonly binary: string,
+    spec: ComponentSpec,
     attempts: readonly string[],
   ) {
-    const spec = componentOf(binary);
     super(
       [
         `${binary} ${spec.version} is not available. Tried:`,
@@ -95,7 +97,7 @@ function overrideFor(binary: string, options: ProvisionOptions): { path: string;
 
 /** Resolves `binary` from an override or the cache, without fetching or building anything. */
 export async function lookupBinary(binary: string, options: ProvisionOptions = {}): Promise<ResolvedBinary | undefined> {
-  const spec = componentOf(binary);
+  const spec = componentOf(binary, options.versions);
   const override = overrideFor(binary, options);
   if (override) {
     if (!(await isExecutable(override.path))) {
@@ -128,7 +130,9 @@ async function installByGoBuild(spec: ComponentSpec, binDir: string, logFile: st
   for (const binary of spec.binaries) {
     if (binary !== recipe.output) await symlink(recipe.output, join(binDir, binary));
   }
-  const via = 'moduleDir' in recipe ? recipe.moduleDir : `${recipe.mainPackage}@${recipe.upstreamVersion}`;
+  const via = 'moduleDir' in recipe
+    ? `${recipe.moduleDir}${recipe.retarget ? ` with ${recipe.retarget.module}@${recipe.retarget.version}` : ''}`
+    : `${recipe.mainPackage}@${recipe.upstreamVersion}`;
   return `Go module proxy via ${via} (${go.stdout.trim()})`;
 }
 
@@ -204,11 +208,11 @@ export async function provisionBinaries(
   for (const binary of binaries) {
     let found = await lookupBinary(binary, options);
     if (!found) {
-      const spec = componentOf(binary);
+      const spec = componentOf(binary, options.versions);
       const failures = await installComponent(spec, progress);
       found = await lookupBinary(binary, options);
       if (!found) {
-        throw new ComponentUnavailableError(binary, [
+        throw new ComponentUnavailableError(binary, spec, [
           `override: neither --bin ${binary}=PATH nor ${overrideEnvVar(binary)} is set`,
           `cache: nothing at ${componentDir(spec.name, spec.version)}`,
           ...failures,

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { KubeObject } from '../kube/index.ts';
 import type { Progress } from '../progress.ts';
+import { OVERRIDABLE_MODULES } from './catalog.ts';
 import { goModuleSource } from './module-source.ts';
 import { readManifest } from './upstream-manifest.ts';
 import { versions } from './versions.ts';
 
-const MODULE = 'github.com/stakater/Reloader';
+const MODULE = OVERRIDABLE_MODULES.reloader;
 /** Upstream's manifests put Reloader in `default`; here it gets a namespace of its own. */
 export const RELOADER_NAMESPACE = 'reloader';
 
@@ -22,13 +23,13 @@ export interface ReloaderManifests {
  * never from a copy, and moved from `default` to {@link RELOADER_NAMESPACE} as kustomize's
  * `namespace:` would move them (namespaced objects and ServiceAccount subjects).
  */
-export async function reloaderManifests(progress: Progress): Promise<ReloaderManifests> {
-  const dir = join(await goModuleSource(MODULE, versions.reloader, progress), 'deployments', 'kubernetes', 'manifests');
+export async function reloaderManifests(progress: Progress, version: string = versions.reloader): Promise<ReloaderManifests> {
+  const dir = join(await goModuleSource(MODULE, version, progress), 'deployments', 'kubernetes', 'manifests');
   const objects = (await Promise.all(['serviceaccount', 'clusterrole', 'clusterrolebinding', 'role', 'deployment'].map((f) => readManifest(join(dir, `${f}.yaml`))))).flat();
   const sa = objects.find((o) => o.kind === 'ServiceAccount');
   const deployment = objects.find((o) => o.kind === 'Deployment');
   if (!sa || !deployment || !objects.some((o) => o.kind === 'ClusterRole') || !objects.some((o) => o.kind === 'ClusterRoleBinding')) {
-    throw new Error(`${dir} no longer has the ServiceAccount, ClusterRole, ClusterRoleBinding and Deployment this harness expects of Reloader ${versions.reloader}`);
+    throw new Error(`${dir} no longer has the ServiceAccount, ClusterRole, ClusterRoleBinding and Deployment this harness expects of Reloader ${version}`);
   }
   const moved = objects.map((o) => {
     const namespaced = o.metadata.namespace === undefined ? o : { ...o, metadata: { ...o.metadata, namespace: RELOADER_NAMESPACE } };

@@ -23,6 +23,12 @@ export const versions = {
   kind: 'v0.33.0',
 } as const;
 
+/**
+ * The previous minor of each add-on, which the nightly workflow's matrix runs the add-on's
+ * scenarios against (`--component NAME=VERSION`).
+ */
+export const previousMinors = { flagger: 'v1.43.0', reloader: 'v1.3.0' } as const;
+
 /** Prometheus 3.x.y is Go module version v0.3xx.y. */
 export const prometheusModuleVersion = (release: string) => {
   const [major, minor, patch] = release.slice(1).split('.').map(Number) as [number, number, number];

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { flaggerManifests, provisionBinaries, reloaderManifests, WAVE_METRICS_ADDRESS, type ResolvedBinary } from '../components/index.ts';
+import { flaggerManifests, isOverridable, provisionBinaries, reloaderManifests, versions, WAVE_METRICS_ADDRESS, type ComponentVersions, type ResolvedBinary } from '../components/index.ts';
 import { KubeClient, type KubeObject } from '../kube/index.ts';
 import { freePort, isAlive, terminate, type ComponentProcess } from '../process/index.ts';
 import type { ControllerName, Controllers } from '../provider.ts';
@@ -33,15 +33,15 @@ interface AddonLaunch {
 
 type AddonProcess = ComponentProcess & { readonly metricsAddress: string; start(): Promise<void> };
 
-async function launchOf(addon: Addon, paths: ClusterPaths, info: ClusterInfo, flags: readonly string[], progress: Progress): Promise<AddonLaunch> {
+async function launchOf(addon: Addon, version: string, paths: ClusterPaths, info: ClusterInfo, flags: readonly string[], progress: Progress): Promise<AddonLaunch> {
   const log = { logFile: paths.log(addon), owner: paths.owner };
   switch (addon) {
     case 'flagger': {
-      const m = await flaggerManifests(progress);
+      const m = await flaggerManifests(progress, undefined, version);
       return { binary: 'flagger', crds: m.crds, access: m.access, serviceAccount: m.serviceAccount, process: (binary, kubeconfig, port) => new Flagger({ binary, kubeconfig, port, prometheusUrl: info.prometheusUrl, ...log }) };
     }
     case 'reloader': {
-      const m = await reloaderManifests(progress);
+      const m = await reloaderManifests(progress, version);
       return { binary: 'reloader', access: m.access, serviceAccount: m.serviceAccount, process: (binary, kubeconfig, port) => new Reloader({ binary, kubeconfig, port, namespace: m.serviceAccount.namespace, flags, ...log }) };
     }
     case 'wave':
@@ -77,9 +77,9 @@ function listenerNotice(addon: Addon, binary: ResolvedBinary): string | undefine
  * Installs `addon`'s objects from its pinned sources, starts it as its own ServiceAccount with
  * `flags`, and lists it for Prometheus. Returns the updated info.
  */
-async function startAddon(addon: Addon, flags: readonly string[], info: ClusterInfo, paths: ClusterPaths, progress: Progress): Promise<{ info: ClusterInfo; notice?: string }> {
-  const launch = await launchOf(addon, paths, info, flags, progress);
-  const { [launch.binary]: binary } = await provisionBinaries([launch.binary], { progress });
+async function startAddon(addon: Addon, version: string, flags: readonly string[], info: ClusterInfo, paths: ClusterPaths, progress: Progress): Promise<{ info: ClusterInfo; notice?: string }> {
+  const launch = await launchOf(addon, version, paths, info, flags, progress);
+  const { [launch.binary]: binary } = await provisionBinaries([launch.binary], { progress, versions: { [addon]: version } });
   const notice = listenerNotice(addon, binary!);
   const kube = await KubeClient.fromKubeConfig(adminClient(info));
   try {
@@ -105,7 +105,8 @@ async function startAddon(addon: Addon, flags: readonly string[], info: ClusterI
     return {
       info: {
         ...info,
-        versions: { ...info.versions, [addon]: describeSource(binary!) },
+        versions: { ...info.versions, [addon]: describeSource(binary!) + (version === versions[addon] ? '' : `, --component ${addon}=${version} over the pin ${versions[addon]}`) },
+        addonVersions: { ...info.addonVersions, [addon]: version },
         processes: { ...info.processes, [addon]: component.process.pid! },
         ports: { ...info.ports, [addon]: port },
         addonFlags: { ...info.addonFlags, [addon]: flags },
@@ -126,13 +127,23 @@ async function clusterRecord(name: string, addons: readonly string[]): Promise<{
 
 const sameFlags = (a: readonly string[] | undefined, b: readonly string[]) => a !== undefined && a.length === b.length && a.every((f, i) => f === b[i]);
 
-/** Makes sure each add-on runs in the named cluster (with its default flags when it must start); a no-op for those already running. */
-export async function ensureAddons(name: string, addons: readonly Addon[], progress: Progress = silentProgress): Promise<ClusterInfo> {
+/** The version an add-on runs at unless a run asks for another. */
+const runningVersion = (addon: Addon, info: ClusterInfo) => info.addonVersions?.[addon] ?? versions[addon];
+
+/**
+ * Makes sure each add-on runs in the named cluster at the version `wanted` names (else its pin),
+ * with its default flags when it must start; a no-op for those already running at that version.
+ */
+export async function ensureAddons(name: string, addons: readonly Addon[], progress: Progress = silentProgress, wanted: ComponentVersions = {}): Promise<ClusterInfo> {
   let { paths, info } = await clusterRecord(name, addons);
   for (const addon of addons) {
+    const version = (isOverridable(addon) ? wanted[addon] : undefined) ?? versions[addon];
     const pid = info.processes[addon];
-    if (pid && (await isAlive(pid))) continue;
-    info = (await startAddon(addon, [], info, paths, progress)).info;
+    if (pid && (await isAlive(pid))) {
+      if (runningVersion(addon, info) === version) continue;
+      info = await stopAddon(addon, paths, info);
+    }
+    info = (await startAddon(addon, version, [], info, paths, progress)).info;
     await writeClusterInfo(paths, info);
   }
   return info;
@@ -157,7 +168,7 @@ export function embeddedControllers(name: string, progress: Progress): Controlle
       const running = pid !== undefined && (await isAlive(pid));
       if (running && sameFlags(info.addonFlags?.[controller], flags)) return { version: info.versions[controller]! };
       if (running) info = await stopAddon(controller, paths, info);
-      const started = await startAddon(controller, flags, info, paths, progress);
+      const started = await startAddon(controller, runningVersion(controller, info), flags, info, paths, progress);
       await writeClusterInfo(paths, started.info);
       return { version: started.info.versions[controller]!, ...(started.notice ? { notice: started.notice } : {}) };
     },

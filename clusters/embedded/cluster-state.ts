@@ -46,6 +46,8 @@ export interface ClusterInfo {
   readonly ports: Readonly<Record<string, number>>;
   /** The flags each add-on was last started with, so a scenario asking for others restarts it. */
   readonly addonFlags?: Readonly<Record<string, readonly string[]>>;
+  /** The version each running add-on was started at: its pin, or what `--component` asked for. */
+  readonly addonVersions?: Readonly<Record<string, string>>;
   readonly startedAt: string;
   readonly stateDir: string;
 }

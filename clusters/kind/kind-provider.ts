@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CommandRunner } from '../command-runner.ts';
 import type { Progress } from '../progress.ts';
 import { versions } from '../components/index.ts';
-import { ProviderError, SCENARIO_LABEL, type Provider } from '../provider.ts';
+import { IN_CLUSTER_PROMETHEUS, ProviderError, SCENARIO_LABEL, type Provider } from '../provider.ts';
 import { kubectlLogs } from '../kubectl-logs.ts';
 import { kubectlControllers } from '../reloader-control.ts';
 import { stateRoot } from '../state-root.ts';
@@ -92,6 +92,7 @@ export function kindProvider(o: KindProviderOptions): Provider {
           versions: { kubernetes: versions.kubernetes, istio: versions.istio, flagger: versions.flagger, reloader: versions.reloader },
           gatewayUrl: `http://127.0.0.1:${ports.gatewayPort}`,
           prometheusUrl,
+          metricsServer: IN_CLUSTER_PROMETHEUS,
           processEnv: {},
           namespaceLabels: { 'istio-injection': 'enabled' },
         },

@@ -6,7 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { CommandRunner } from '../command-runner.ts';
 import { flaggerManifests, reloaderManifests } from '../components/index.ts';
 import { KubeClient } from '../kube/index.ts';
-import { ProviderError, type Provider } from '../provider.ts';
+import { IN_CLUSTER_PROMETHEUS, ProviderError, type Provider } from '../provider.ts';
 import { kubectlLogs } from '../kubectl-logs.ts';
 import { kubectlControllers } from '../reloader-control.ts';
 import { stateRoot } from '../state-root.ts';
@@ -121,7 +121,7 @@ export function kubeconfigProvider(o: KubeconfigProviderOptions): Provider {
       await writeFile(kubeconfig, kc.exportConfig(), { mode: 0o600 });
       const kubectl = { provider: 'kubeconfig', kubectl: (...args: string[]) => ['kubectl', '--kubeconfig', o.kubeconfig, '--context', context, ...args], runner: o.runner };
       return {
-        connection: { provider: 'kubeconfig', kubeconfig, versions: checked.versions, gatewayUrl: o.gatewayUrl, prometheusUrl: o.prometheusUrl, processEnv: {} },
+        connection: { provider: 'kubeconfig', kubeconfig, versions: checked.versions, gatewayUrl: o.gatewayUrl, prometheusUrl: o.prometheusUrl, metricsServer: IN_CLUSTER_PROMETHEUS, processEnv: {} },
         controllers: kubectlControllers(kubectl),
         logs: kubectlLogs(kubectl),
         close: () => rm(dir, { recursive: true, force: true }),

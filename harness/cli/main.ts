@@ -4,6 +4,7 @@ import { ProviderError } from '../../clusters/provider.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { componentsCommand, componentsUsage } from './components-command.ts';
 import { doctorCommand, doctorUsage } from './doctor-command.ts';
+import { initCommand, initUsage } from './init-command.ts';
 import { installInterruptHandlers, settleInterrupt } from './interrupts.ts';
 import { loadCommand, loadUsage } from './load-command.ts';
 import { logsCommand, logsUsage } from './logs-command.ts';
@@ -21,6 +22,7 @@ commands:
   doctor      list the tools each provider needs, and what is missing
   logs        print a pod container's log
   report      render report.html, with a trend, from saved report.json files
+  init        write a starter: testbed.config.ts, a scenario file and an image map
 
 ${scenarioUsage}
 
@@ -36,6 +38,8 @@ ${logsUsage}
 
 ${reportUsage}
 
+${initUsage}
+
 Exit codes: 0 success, 1 a scenario failed, 2 usage or environment error, 130/143 interrupted.`;
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
@@ -46,6 +50,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   doctor: { run: doctorCommand, usage: doctorUsage },
   logs: { run: logsCommand, usage: logsUsage },
   report: { run: reportCommand, usage: reportUsage },
+  init: { run: initCommand, usage: initUsage },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { LOCAL_TOOLS, provisionBinaries } from '../../clusters/components/index.ts';
+import { LOCAL_TOOLS, provisionBinaries, type ComponentVersions } from '../../clusters/components/index.ts';
 import { describeSource, embeddedProvider } from '../../clusters/embedded/index.ts';
 import { kubeconfigProvider } from '../../clusters/kubeconfig/index.ts';
 import { kindProvider } from '../../clusters/kind/index.ts';
@@ -17,9 +17,10 @@ import { runScenarios } from '../runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { PACKAGE_NAME, ScenarioFileError, loadScenarioFiles, loadTestbedConfig, scenarioFilesIn } from '../scenario-files.ts';
 import { CONFIG_FILE } from '../testbed-config.ts';
-import { FAULT_TUNABLE, TunableError, parseSettings, resolveTunables } from '../tunables.ts';
+import { FAULT_TUNABLE, TunableError, defaultShown, parseSettings, resolveTunables } from '../tunables.ts';
 import { onInterrupt } from './interrupts.ts';
 import { pausePrompt } from './pause-prompt.ts';
+import { componentVersions } from './component-versions.ts';
 import { UsageError, parseCommandArgs } from './usage-error.ts';
 
 export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
@@ -41,6 +42,7 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --prometheus-url U kubeconfig: Prometheus on loopback (kubectl port-forward)
   --gateway-url U    kubeconfig: the Istio ingress gateway on loopback (kubectl port-forward)
   --install-addons   kubeconfig: install the pinned Flagger (Istio overlay) and Reloader where the cluster has none; they stay
+  --component N=V    embedded: run flagger or reloader at version V instead of the pin (repeatable), built into the cache like the pins
   --verbose          show the commands being run`;
 
 /** The built-in scenarios and a user's, and what runs when no name is given. */
@@ -67,7 +69,7 @@ async function loadCatalog(dir: string | undefined): Promise<Catalog> {
 function listScenarios(catalog: Catalog): string {
   return catalog.scenarios
     .map((s) => {
-      const tunables = Object.entries(s.tunables).map(([k, spec]) => `      ${k}=${String(spec.default)}  ${spec.description}${spec.type === 'enum' ? ` (${spec.values.join('|')})` : ''}`);
+      const tunables = Object.entries(s.tunables).map(([k, spec]) => `      ${k}=${defaultShown(spec)}  ${spec.description}${spec.type === 'enum' ? ` (${spec.values.join('|')})` : ''}`);
       const file = catalog.files.get(s.name);
       return [`  ${s.name.padEnd(20)} ${s.summary}${file ? ` (${relative(process.cwd(), file)})` : ''}`, ...tunables].join('\n');
     })
@@ -84,12 +86,12 @@ function selectScenarios(catalog: Catalog, names: readonly string[]): Scenario[]
 }
 
 /** The provider the command line names; scenarios cannot tell them apart. */
-function providerFrom(values: { provider: string; name: string; reuse: boolean; verbose: boolean; kubeconfig?: string | undefined; context?: string | undefined; 'prometheus-url'?: string | undefined; 'gateway-url'?: string | undefined; 'install-addons': boolean }): Provider {
+function providerFrom(values: { provider: string; name: string; reuse: boolean; verbose: boolean; kubeconfig?: string | undefined; context?: string | undefined; 'prometheus-url'?: string | undefined; 'gateway-url'?: string | undefined; 'install-addons': boolean }, components: ComponentVersions): Provider {
   if (values.reuse && values.provider !== 'kind') throw new UsageError('--reuse applies to --provider kind');
   if (values['install-addons'] && values.provider !== 'kubeconfig') throw new UsageError('--install-addons applies to --provider kubeconfig');
   switch (values.provider) {
     case 'embedded':
-      return embeddedProvider({ name: values.name, up: upInterruptibly });
+      return embeddedProvider({ name: values.name, up: upInterruptibly, components });
     case 'kind':
       return kindProvider({ name: values.name, reuse: values.reuse, runner: execaRunner(new TerminalProgress(process.stderr, values.verbose)) });
     case 'kubeconfig': {
@@ -156,6 +158,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       'prometheus-url': { type: 'string' },
       'gateway-url': { type: 'string' },
       'install-addons': { type: 'boolean', default: false },
+      component: { type: 'string', multiple: true, default: [] },
       serve: { type: 'boolean', default: false },
       pause: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -169,8 +172,10 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   }
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new UsageError(`--repeat must be a whole number from 1 to 100, got "${values.repeat}"`);
-  const provider = providerFrom(values);
   const selected = selectScenarios(catalog, positionals);
+  const progress = new TerminalProgress(process.stderr, values.verbose);
+  const components = await componentVersions(values.component, { provider: values.provider, addons: selected.flatMap((s) => s.needs.addons) }, progress);
+  const provider = providerFrom(values, components);
   let settings: Record<string, string>;
   try {
     settings = parseSettings(values.set);
@@ -193,7 +198,6 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   if (lacking.length) throw new UsageError(`provider ${provider.name} cannot supply ${lacking.join(', ')}, which the selected scenarios need`);
   const reportDir = resolve(values['report-dir']);
   await writableDir(reportDir);
-  const progress = new TerminalProgress(process.stderr, values.verbose);
   const session = await provider.open(needs, progress);
   const namespaces: string[] = [];
   const unregister = onInterrupt(async () => {

@@ -22,12 +22,32 @@ export interface Gate {
 /** The gate of Flagger's Istio tutorial. */
 export const TUTORIAL_GATE = { minSuccessRate: 99, maxP99Ms: 500 } as const satisfies Gate;
 
-export interface Analysis {
+/**
+ * A gate from a user's Canary file: its analysis as written, less the pacing, with the
+ * MetricTemplates it uses (applied to the scenario's namespace, their address the cluster's).
+ */
+export interface FileGate {
+  readonly file: string;
+  readonly pacing: Partial<Pacing>;
+  readonly analysis: Readonly<Record<string, unknown>>;
+  readonly templates: readonly KubeObject[];
+  readonly skipAnalysis: boolean;
+  /** Its builtin checks' bounds, for the charts. */
+  readonly thresholds: Gate;
+}
+
+export const isFileGate = (gate: Gate | FileGate): gate is FileGate => 'file' in gate;
+
+/** How fast Flagger walks the canary, in seconds and percent. */
+export interface Pacing {
   readonly interval: number;
   readonly threshold: number;
   readonly stepWeight: number;
   readonly maxWeight: number;
-  readonly gate: Gate;
+}
+
+export interface Analysis extends Pacing {
+  readonly gate: Gate | FileGate;
 }
 
 export const hostFor = (namespace: string) => `${APP}.${namespace}.example.com`;
@@ -86,9 +106,23 @@ export const gateway = (namespace: string): KubeObject => ({
 /** The range each gate metric's query reads, as Flagger's Istio tutorial sets it. */
 export const METRIC_WINDOW_SECONDS = 30;
 
-/** A Canary as Flagger's Istio tutorial writes one. */
+function builtinMetrics(gate: Gate) {
+  return [
+    ...(gate.minSuccessRate === undefined ? [] : [{ name: 'request-success-rate', thresholdRange: { min: gate.minSuccessRate }, interval: `${METRIC_WINDOW_SECONDS}s` }]),
+    ...(gate.maxP99Ms === undefined ? [] : [{ name: 'request-duration', thresholdRange: { max: gate.maxP99Ms }, interval: `${METRIC_WINDOW_SECONDS}s` }]),
+  ];
+}
+
+/** A user's MetricTemplate, moved into the scenario's namespace and pointed at the cluster's Prometheus. */
+export function metricTemplate(namespace: string, template: KubeObject, metricsServer: string): KubeObject {
+  const spec = template.spec as { provider: Record<string, unknown> };
+  return { ...template, metadata: { name: template.metadata.name, namespace }, spec: { ...spec, provider: { ...spec.provider, address: metricsServer } } };
+}
+
+/** A Canary as Flagger's Istio tutorial writes one, or with the analysis of a user's file. */
 export function canary(namespace: string, a: Analysis): KubeObject {
   const interval = `${a.interval}s`;
+  const pacing = { interval, threshold: a.threshold, stepWeight: a.stepWeight, maxWeight: a.maxWeight };
   return {
     apiVersion: 'flagger.app/v1beta1',
     kind: 'Canary',
@@ -96,17 +130,9 @@ export function canary(namespace: string, a: Analysis): KubeObject {
     spec: {
       targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: APP },
       progressDeadlineSeconds: 60,
+      ...(isFileGate(a.gate) && a.gate.skipAnalysis ? { skipAnalysis: true } : {}),
       service: { port: 80, targetPort: 8080, gateways: [GATEWAY], hosts: [hostFor(namespace)] },
-      analysis: {
-        interval,
-        threshold: a.threshold,
-        stepWeight: a.stepWeight,
-        maxWeight: a.maxWeight,
-        metrics: [
-          ...(a.gate.minSuccessRate === undefined ? [] : [{ name: 'request-success-rate', thresholdRange: { min: a.gate.minSuccessRate }, interval: `${METRIC_WINDOW_SECONDS}s` }]),
-          ...(a.gate.maxP99Ms === undefined ? [] : [{ name: 'request-duration', thresholdRange: { max: a.gate.maxP99Ms }, interval: `${METRIC_WINDOW_SECONDS}s` }]),
-        ],
-      },
+      analysis: isFileGate(a.gate) ? { ...a.gate.analysis, ...pacing } : { ...pacing, metrics: builtinMetrics(a.gate) },
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../clusters/kube/index.ts';
 import type { RunningLoad, ScenarioContext } from '../../harness/scenario.ts';
 import { apply, viaGateway } from '../scenario-apply.ts';
-import { APP, canary, configMap, deployment, gateway, hostFor, type Analysis, type AppVersion } from './canary-app.ts';
+import { APP, canary, configMap, deployment, gateway, hostFor, isFileGate, metricTemplate, type Analysis, type AppVersion } from './canary-app.ts';
 import { CanaryObserver } from './canary-observer.ts';
 import { FLAGGER, FlaggerEvents, inOrder, type FlaggerEvent } from './flagger-events.ts';
 
@@ -44,9 +44,19 @@ export async function givenCanary(t: Context, plan: CanaryPlan): Promise<CanaryR
   const host = hostFor(t.namespace);
   const events = await FlaggerEvents.start(t);
   const observer = new CanaryObserver(t.kube, t.namespace, t.cluster.prometheusUrl, (s, v, l) => t.sample(s, v, l), (phase) => t.sample('canary phase', 0, { phase }));
-  if (plan.analysis.gate.minSuccessRate !== undefined) t.threshold('success rate %', 'min', plan.analysis.gate.minSuccessRate);
-  if (plan.analysis.gate.maxP99Ms !== undefined) t.threshold('p99 ms', 'max', plan.analysis.gate.maxP99Ms);
+  const gate = plan.analysis.gate;
+  const charted = isFileGate(gate) ? gate.thresholds : gate;
+  if (charted.minSuccessRate !== undefined) t.threshold('success rate %', 'min', charted.minSuccessRate);
+  if (charted.maxP99Ms !== undefined) t.threshold('p99 ms', 'max', charted.maxP99Ms);
+  const { interval, threshold, stepWeight, maxWeight } = plan.analysis;
+  if (isFileGate(gate)) {
+    t.note(`the gate is ${gate.file}'s analysis, on the demo app (its targetRef and service are the scenario's): interval ${interval} s, threshold ${threshold}, stepWeight ${stepWeight}%, maxWeight ${maxWeight}%`, {
+      metrics: (gate.analysis.metrics as Array<{ name: string }>).map((m) => m.name),
+      templates: gate.templates.map((m) => m.metadata.name),
+    });
+  }
   await t.step('given: the app as a Canary behind the gateway, initialised by Flagger', async () => {
+    for (const template of isFileGate(gate) ? gate.templates : []) await apply(t, metricTemplate(t.namespace, template, t.cluster.metricsServer));
     await apply(t, configMap(t.namespace, plan.config, plan.configTracked));
     await apply(t, deployment(t.namespace, plan.stable));
     await apply(t, gateway(t.namespace));

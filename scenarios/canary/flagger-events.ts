@@ -47,12 +47,18 @@ export const FLAGGER = {
   start: /^Starting canary analysis/,
   advance: /^Advance \S+ canary weight (\d+)/,
   halt: /^Halt .* advancement (success rate|request duration)/,
-  haltDuration: /^Halt .* advancement request duration/,
+  haltSuccessRate: /^Halt \S+ advancement success rate/,
   noValues: /no values found/,
-  /** Every halt Flagger counts as a failed check: a threshold missed, or no values to judge. */
-  failedCheck: /^Halt (\S+ )?advancement (success rate|request duration|no values found)/,
-  /** scheduler_metrics.go: a query error other than no values, or the provider check at initialisation. */
-  prometheusFailed: /^Prometheus query failed|^Error checking metric providers/,
+  /**
+   * Every halt Flagger counts as a failed check: a threshold missed (builtin or a MetricTemplate's),
+   * no values to judge, a failed webhook; not a wait for a manual approval.
+   */
+  failedCheck: /^Halt (\S+ )?advancement (?!(\S+ )?waiting for)/,
+  /**
+   * scheduler_metrics.go: a query error other than no values (a builtin's, or a MetricTemplate's,
+   * which includes one Flagger cannot find or render), or the provider check at initialisation.
+   */
+  prometheusFailed: /^Prometheus query failed|^Error checking metric providers|^Metric query failed|^Metric template \S+ (error|provider|query render)/,
   rollingBack: /^Rolling back .* failed checks threshold reached/,
   failed: /^Canary failed!/,
   copying: /^Copying \S+ template spec to/,

@@ -2,6 +2,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
+import { previousMinors, versions } from '../../clusters/components/index.ts';
 import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import { scenarioAnchor, type RunReport } from '../../reports/index.ts';
 import { defaultSuite } from '../../scenarios/index.ts';
@@ -153,6 +154,43 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
         expect(decidedBy(report).name, scenario).to.match(/^\(a\)/);
         expect(statuses(report)['(a)']).to.equal('fail');
       }
+    });
+  });
+
+  describe('another version of a pinned add-on (--component NAME=VERSION)', () => {
+    it("passes bad-canary with the previous minor of Flagger, built into the cache, and the report's versions say it was overridden", async () => {
+      const { result, report } = await run(['bad-canary', '--component', `flagger=${previousMinors.flagger}`]);
+      expect(result.exitCode, result.all).to.equal(0);
+      expect(report.versions.flagger).to.match(new RegExp(`^${previousMinors.flagger} \\(.*\\), --component flagger=${previousMinors.flagger} over the pin ${versions.flagger}$`));
+    });
+
+    it('refuses a Flagger version the module proxy does not have, naming what was tried, before any cluster work', async () => {
+      const r = await runCli(['scenario', 'bad-canary', '--component', 'flagger=v1.99.0', '--name', 'never-started'], env());
+      expect(r.exitCode, r.all).to.equal(2);
+      expect(await stat(join(stateDir, 'clusters', 'never-started')).then(() => true, () => false), 'no cluster state made').to.equal(false);
+      // After the progress lines of the fetch it tried, the one error line.
+      expect(r.stderr.split('\n').find((l) => l.startsWith('error:'))).to.match(/^error: --component flagger=v1\.99\.0: flagger v1\.99\.0 cannot be had: cannot fetch github\.com\/fluxcd\/flagger@v1\.99\.0 through the Go module proxy: .*(404|410|403|unknown revision|invalid version)/);
+    });
+  });
+
+  describe("users' Canary files: their analysis as the gate (--set canary=FILE)", () => {
+    it("passes bad-canary with examples/strict-gate.yaml: its MetricTemplate's halts roll the bad version back, at its pacing", async () => {
+      const { result, report } = await run(['bad-canary', '--set', 'canary=examples/strict-gate.yaml']);
+      expect(result.exitCode, result.all).to.equal(0);
+      const attempt = report.scenarios[0]!.attempts[0]!;
+      expect(attempt.tunables.canary).to.equal('examples/strict-gate.yaml');
+      // After the --component run above on this cluster, a run without it is back on the pin.
+      expect(report.versions.flagger).to.match(new RegExp(`^${versions.flagger} \\(`));
+      const halts = attempt.timeline.filter((e) => e.kind === 'kube-event' && /^Canary\/web Synced: Halt \S+ advancement error-rate \d/.test(e.message));
+      expect(halts.length, 'halts by the file\'s error-rate template').to.be.greaterThan(0);
+      expect(report.scenarios[0]!.checks.find((c) => c.name.startsWith('(a)'))?.expected).to.match(/\(2 \+ 1\) × 10 s/);
+    });
+
+    it('fails bad-canary on (a) with examples/gate-never-fails.yaml, the sabotage control: the bad version is promoted', async () => {
+      const { result, report } = await run(['bad-canary', '--set', 'canary=examples/gate-never-fails.yaml']);
+      expect(result.exitCode, result.all).to.equal(1);
+      expect(decidedBy(report).name).to.match(/^\(a\)/);
+      expect(statuses(report)['(a)']).to.equal('fail');
     });
   });
 

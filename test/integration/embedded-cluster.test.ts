@@ -72,8 +72,12 @@ describe('embedded cluster (integration)', function () {
 
   before(async () => {
     stateDir = await testStateDir('it');
+    // The starter `testbed init` writes, its image mapped beside busybox.
+    const init = await runCli(['init', join(stateDir, 'starter')]);
+    expect(init.exitCode, init.all).to.equal(0);
+    const starterImages = (loadAll(await readFile(join(stateDir, 'starter', 'images.yaml'), 'utf8'))[0] as { images: Record<string, unknown> }).images;
     const images = join(stateDir, 'images.yaml');
-    await writeFile(images, 'images:\n  busybox:\n    command: []\n');
+    await writeFile(images, JSON.stringify({ images: { busybox: { command: [] }, ...starterImages } }));
     const up = await runCli(['cluster', 'up', '--name', name, '--nodes', '2', '--images', images], env());
     expect(up.exitCode, up.all).to.equal(0);
     expect(up.stdout).to.match(/^export KUBECONFIG=.+kubeconfig$/m);
@@ -366,6 +370,18 @@ describe('embedded cluster (integration)', function () {
     } finally {
       kube.close();
     }
+  });
+
+  it("passes the scenario `testbed init` writes, on its image map, and fails its sabotage on (a)", async () => {
+    const scenarios = join(stateDir, 'starter', 'scenarios');
+    const run = (...args: string[]) => runCli(['scenario', '--scenarios', scenarios, '--name', name, '--report-dir', join(stateDir, `starter-report-${args.length}`), ...args], env());
+    const passed = await run();
+    expect(passed.exitCode, passed.all).to.equal(0);
+    expect(passed.stderr).to.match(/my-app-ready\s+PASS/);
+    const sabotaged = await run('--set', 'sabotage=wrong-probe');
+    expect(sabotaged.exitCode, sabotaged.all).to.equal(1);
+    const report = JSON.parse(await readFile(join(stateDir, 'starter-report-2', 'report.json'), 'utf8')) as { scenarios: Array<{ checks: Array<{ name: string; status: string; observed: unknown }> }> };
+    expect(report.scenarios[0]!.checks.map((c) => [c.name, c.status, c.observed])).to.deep.equal([['(a) every replica became ready', 'fail', 0]]);
   });
 
   it('reports a crashed component as broken, and `down` reaps what is left', async () => {

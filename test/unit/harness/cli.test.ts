@@ -98,6 +98,18 @@ describe('scenario CLI bad input', () => {
       expect(await readdir(join(temp.dir(), 'state')).catch(() => []), 'state made').to.deep.equal([]);
     });
 
+    it('a Canary file that cannot work exits 2, naming the file and the field, and no cluster state is made', async () => {
+      const file = join(temp.dir(), 'canary.yaml');
+      await writeFile(file, 'apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: podinfo}\nspec:\n  analysis: {interval: 1m}\n');
+      const r = await runCli(['scenario', 'bad-canary', '--set', `canary=${file}`], env());
+      expect(r.exitCode, r.all).to.equal(2);
+      expect(firstLine(r.stderr)).to.equal(`error: scenario bad-canary: --set canary=${file}: ${file}: Canary podinfo: spec.targetRef is missing: Flagger needs the Deployment it rolls out`);
+      const missing = await runCli(['scenario', 'good-canary', '--set', 'canary=no-such.yaml'], env());
+      expect(missing.exitCode, missing.all).to.equal(2);
+      expect(firstLine(missing.stderr)).to.match(/^error: scenario good-canary: --set canary=no-such\.yaml: cannot read \S+no-such\.yaml \(ENOENT\)$/);
+      expect(await readdir(join(temp.dir(), 'state')).catch(() => []), 'state made').to.deep.equal([]);
+    });
+
     it('a kubeconfig that points nowhere exits 2, naming the API server it could not reach', async () => {
       const kubeconfig = join(temp.dir(), 'nowhere.kubeconfig');
       await writeFile(kubeconfig, [

@@ -34,7 +34,7 @@ describe('scenario runner', () => {
     });
     const events: EngineEvent[] = [];
     try {
-      const verdicts = await runScenarios({ scenarios: [scenario as never], settings: {}, repeat: 1, keep: false, cluster: { provider: 'embedded', kubeconfig, versions: { 'kube-apiserver': 'v1.36.3' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', scrapeTargetsDir: '/nonexistent', processEnv: {} }, controllers: noControllers, emit: (e) => events.push(e) });
+      const verdicts = await runScenarios({ scenarios: [scenario as never], settings: {}, repeat: 1, keep: false, cluster: { provider: 'embedded', kubeconfig, versions: { 'kube-apiserver': 'v1.36.3' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', metricsServer: 'http://127.0.0.1:2', scrapeTargetsDir: '/nonexistent', processEnv: {} }, controllers: noControllers, emit: (e) => events.push(e) });
       expect(verdicts).to.deep.equal(['error']);
       expect(ran).to.equal(false);
       const end = events.find((e) => e.type === 'attempt-end');
@@ -120,7 +120,7 @@ describe('scenario runner: diagnostics of a failed attempt', () => {
       settings: {},
       repeat: 1,
       keep: false,
-      cluster: { provider: 'embedded', kubeconfig: api.kubeconfig, versions: { flagger: 'v1.44.0' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', processEnv: {} },
+      cluster: { provider: 'embedded', kubeconfig: api.kubeconfig, versions: { flagger: 'v1.44.0' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', metricsServer: 'http://127.0.0.1:2', processEnv: {} },
       controllers: noControllers,
       logs,
       emit: (e) => {

@@ -50,6 +50,17 @@ describe('canary scenario helpers', () => {
     expect(metricsProblem([event('Error checking metric providers: prometheus not avaiable: Get "http://127.0.0.1:1/api/v1/status/flags": EOF')], true)?.message).to.include('Prometheus');
   });
 
+  it("counts a MetricTemplate's or a webhook's halt as a failed check, not a wait for approval; a template's query error is the environment's", () => {
+    expect(FLAGGER.failedCheck.test('Halt web.ns advancement error-rate 50.12 > 0.5')).to.equal(true);
+    expect(FLAGGER.failedCheck.test('Halt advancement no values found for custom metric: error-rate: no values found')).to.equal(true);
+    expect(FLAGGER.failedCheck.test('Halt web.ns advancement external check load-test failed Post "http://127.0.0.1:1/": connection refused')).to.equal(true);
+    expect(FLAGGER.failedCheck.test('Halt web.ns advancement waiting for approval gate')).to.equal(false);
+    expect(FLAGGER.failedCheck.test('Halt web.ns advancement waiting for promotion approval gate')).to.equal(false);
+    for (const failed of ['Metric query failed for error-rate: bad_data: parse error', 'Metric template error-rate.ns error: metrictemplate.flagger.app "error-rate" not found', 'Metric template error-rate.ns query render error: template: x:1: unexpected']) {
+      expect(metricsProblem([event(failed)], true)?.message, failed).to.include(failed.split(':')[0]);
+    }
+  });
+
   it("averages the canary's share of traffic over time, step-wise between polls", () => {
     const observer = new CanaryObserver(undefined as never, 'ns', 'http://127.0.0.1:1', () => {}, () => {});
     const poll = (at: number, canary: number) => ({ at, status: {}, routes: { 'web-primary': 100 - canary, 'web-canary': canary } });

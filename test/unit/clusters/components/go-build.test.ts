@@ -25,3 +25,27 @@ describe('Go build of a component', () => {
     expect(await readFile(logFile, 'utf8')).to.include('undefined: undefinedCall');
   });
 });
+
+describe('Go build of a component at another version than its wrapper pins (--component)', () => {
+  const env = useTempEnv(() => ({}));
+
+  it("requires that version alone, keeps the wrapper's replacements, and lets go mod tidy settle the rest", async () => {
+    const lib = join(env.dir(), 'lib');
+    await mkdir(lib);
+    await writeFile(join(lib, 'go.mod'), 'module example.com/lib\n\ngo 1.22\n');
+    await writeFile(join(lib, 'lib.go'), 'package lib\n\nconst Name = "lib"\n');
+    const wrapper = join(env.dir(), 'wrapper');
+    await mkdir(wrapper);
+    await writeFile(join(wrapper, 'go.mod'), `module example.com/wrapper\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ${lib}\n`);
+    await writeFile(join(wrapper, 'main.go'), 'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Name) }\n');
+    const logFile = join(env.dir(), 'build.log');
+    const output = join(env.dir(), 'bin', 'x');
+    await mkdir(join(env.dir(), 'bin'));
+    await goBuild({ moduleDir: wrapper, retarget: { module: 'example.com/lib', version: 'v1.1.0' }, mainPackage: '.', output: 'x', ldflags: [] }, output, logFile, silentProgress, 'build');
+    const log = await readFile(logFile, 'utf8');
+    expect(log).to.include('$ go mod tidy');
+    expect(log).to.include("built with example.com/lib@v1.1.0 instead of the wrapper's pin");
+    expect(await readFile(join(wrapper, 'go.mod'), 'utf8'), 'the wrapper itself untouched').to.include('require example.com/lib v1.0.0');
+    expect((await readFile(output)).length).to.be.greaterThan(0);
+  });
+});

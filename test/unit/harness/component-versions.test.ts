@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { catalog, componentOf, goRecipe } from '../../../clusters/components/index.ts';
+import { silentProgress } from '../../../clusters/progress.ts';
+import { componentVersions } from '../../../harness/cli/component-versions.ts';
+import { UsageError } from '../../../harness/cli/usage-error.ts';
+
+describe('--component NAME=VERSION', () => {
+  it("builds flagger and reloader at the asked version from their wrapper module, with the pin's patches", () => {
+    const flagger = componentOf('flagger', { flagger: 'v1.43.0' });
+    const recipe = goRecipe(flagger);
+    expect(flagger.version).to.equal('v1.43.0');
+    expect(recipe).to.deep.include({ retarget: { module: 'github.com/fluxcd/flagger', version: 'v1.43.0' } });
+    expect(recipe.sourcePatches).to.deep.equal(goRecipe(catalog.flagger).sourcePatches);
+    const reloader = goRecipe(componentOf('reloader', { reloader: 'v1.3.0' }));
+    expect(reloader.ldflags).to.deep.equal(['-X github.com/stakater/Reloader/pkg/common.Version=v1.3.0']);
+    expect(componentOf('flagger', {}), 'the pin').to.equal(catalog.flagger);
+    expect(goRecipe(catalog.flagger)).to.not.have.property('retarget');
+    expect(componentOf('etcd', { flagger: 'v1.43.0' })).to.equal(catalog.etcd);
+  });
+
+  const refused = async (values: string[], message: string | RegExp, run = { provider: 'embedded', addons: ['flagger'] }) => {
+    const err = await componentVersions(values, run, silentProgress).then(() => undefined, (e: Error) => e);
+    expect(err, String(err)).to.be.instanceOf(UsageError);
+    if (typeof message === 'string') expect(err!.message).to.equal(message);
+    else expect(err!.message).to.match(message);
+  };
+
+  it('refuses, in one line, a component that cannot move, a malformed version, another provider, or an add-on no scenario runs', async () => {
+    await refused(['kubernetes=v1.35.0'], '--component kubernetes=v1.35.0: only flagger and reloader can run at another version than the pin (the control plane and Prometheus start with the cluster)');
+    await refused(['flagger=1.43'], '--component flagger=1.43: expected NAME=vX.Y.Z, e.g. flagger=v1.44.0');
+    await refused(['flagger=v1.43.0'], "--component applies to --provider embedded; the kubeconfig provider runs its cluster's own controllers", { provider: 'kubeconfig', addons: ['flagger'] });
+    await refused(['reloader=v1.3.0'], '--component reloader=v1.3.0: no selected scenario runs reloader');
+  });
+
+  it('refuses a version whose source the module proxy cannot give, naming what was tried', async () => {
+    const saved = process.env.GOPROXY;
+    process.env.GOPROXY = 'off';
+    try {
+      await refused(['flagger=v1.0.999'], /^--component flagger=v1\.0\.999: flagger v1\.0\.999 cannot be had: cannot fetch github\.com\/fluxcd\/flagger@v1\.0\.999 through the Go module proxy: .*GOPROXY=off/);
+    } finally {
+      if (saved === undefined) delete process.env.GOPROXY;
+      else process.env.GOPROXY = saved;
+    }
+  });
+});
