@@ -116,7 +116,7 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
   it('fails slow-canary on the request-duration check when the gate has none (the slow version goes through)', async () => {
     const { result, report } = await run(['slow-canary', '--set', 'sabotage=no-duration-check']);
     expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(a\) the failed checks were request duration/);
+    expect(decidedBy(report).name).to.match(/^\(a\) the failed checks were on latency/);
     expect(statuses(report)['(b)'], 'not rolled back').to.equal('fail');
   });
 
