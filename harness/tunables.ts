@@ -70,15 +70,17 @@ function parseValue(key: string, spec: TunableSpec, raw: string): unknown {
     case 'enum':
       if (!spec.values.includes(raw)) throw new TunableError(`--set ${key}=${raw}: expected one of ${spec.values.join(', ')}`);
       return raw;
-    case 'file':
+    case 'file': {
+      const path = resolve(raw);
       try {
-        return spec.read(resolve(raw));
+        return spec.read(path);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code) throw new TunableError(`--set ${key}=${raw}: cannot read ${resolve(raw)} (${code})`);
+        if (code) throw new TunableError(`--set ${key}=${raw}: cannot read ${path} (${code})`);
         if (err instanceof TunableError) throw new TunableError(`--set ${key}=${raw}: ${err.message}`);
         throw err;
       }
+    }
   }
 }
 

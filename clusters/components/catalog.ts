@@ -210,7 +210,7 @@ const flaggerAt = (version: string): ComponentSpec => ({
     output: 'flagger',
     ldflags: [],
     sourcePatches: [{
-      module: 'github.com/fluxcd/flagger',
+      module: OVERRIDABLE_MODULES.flagger,
       file: 'pkg/server/server.go',
       find: '":" + port',
       replace: '"127.0.0.1:" + port',
@@ -230,7 +230,7 @@ const reloaderAt = (version: string): ComponentSpec => ({
     output: 'reloader',
     ldflags: [`-X github.com/stakater/Reloader/pkg/common.Version=${version}`],
     sourcePatches: [{
-      module: 'github.com/stakater/Reloader',
+      module: OVERRIDABLE_MODULES.reloader,
       file: 'internal/pkg/cmd/reloader.go',
       find: 'http.ListenAndServe(constants.DefaultHttpListenAddr, nil)',
       replace: `http.ListenAndServe(func() string { if a := os.Getenv("${RELOADER_LISTEN_ENV}"); a != "" { return a }; return "127.0.0.1" + constants.DefaultHttpListenAddr }(), nil)`,
@@ -340,7 +340,7 @@ export const isOverridable = (name: string): name is OverridableComponent => nam
 /** The component, at the version `wanted` names for it, else at its pin. */
 export function componentAt(name: ComponentName, wanted: ComponentVersions = {}): ComponentSpec {
   const version = isOverridable(name) ? wanted[name] : undefined;
-  return version === undefined || !isOverridable(name) ? catalog[name] : AT_VERSION[name](version);
+  return version === undefined ? catalog[name] : AT_VERSION[name as OverridableComponent](version);
 }
 
 /**

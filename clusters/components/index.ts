@@ -1,6 +1,7 @@
 export { versions, previousMinors, prometheusModuleVersion, type ComponentName } from './versions.ts';
 export {
   catalog,
+  componentAt,
   componentOf,
   goRecipe,
   isOverridable,

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { flaggerManifests, isOverridable, provisionBinaries, reloaderManifests, versions, WAVE_METRICS_ADDRESS, type ComponentVersions, type ResolvedBinary } from '../components/index.ts';
+import { componentAt, flaggerManifests, provisionBinaries, reloaderManifests, versions, WAVE_METRICS_ADDRESS, type ComponentVersions, type ResolvedBinary } from '../components/index.ts';
 import { KubeClient, type KubeObject } from '../kube/index.ts';
 import { freePort, isAlive, terminate, type ComponentProcess } from '../process/index.ts';
 import type { ControllerName, Controllers } from '../provider.ts';
@@ -137,7 +137,7 @@ const runningVersion = (addon: Addon, info: ClusterInfo) => info.addonVersions?.
 export async function ensureAddons(name: string, addons: readonly Addon[], progress: Progress = silentProgress, wanted: ComponentVersions = {}): Promise<ClusterInfo> {
   let { paths, info } = await clusterRecord(name, addons);
   for (const addon of addons) {
-    const version = (isOverridable(addon) ? wanted[addon] : undefined) ?? versions[addon];
+    const { version } = componentAt(addon, wanted);
     const pid = info.processes[addon];
     if (pid && (await isAlive(pid))) {
       if (runningVersion(addon, info) === version) continue;

@@ -46,7 +46,6 @@ export const FLAGGER = {
   newRevision: /^New revision detected!/,
   start: /^Starting canary analysis/,
   advance: /^Advance \S+ canary weight (\d+)/,
-  halt: /^Halt .* advancement (success rate|request duration)/,
   haltSuccessRate: /^Halt \S+ advancement success rate/,
   noValues: /no values found/,
   /**

@@ -13,7 +13,7 @@ const event = (message: string, at = 0): FlaggerEvent => ({ at, message, type: '
 describe('canary scenario helpers', () => {
   it("finds Flagger's events as an ordered subsequence, naming the first missing one", () => {
     const events = ['New revision detected! Scaling up web.ns', 'Starting canary analysis for web.ns', 'Advance web.ns canary weight 5', 'Halt web.ns advancement success rate 48.00% < 99%', 'Rolling back web.ns failed checks threshold reached 2', 'Canary failed! Scaling down web.ns'].map((m) => event(m));
-    const rollback: Array<[string, RegExp]> = [['new', FLAGGER.newRevision], ['halt', FLAGGER.halt], ['rollback', FLAGGER.rollingBack], ['failed', FLAGGER.failed]];
+    const rollback: Array<[string, RegExp]> = [['new', FLAGGER.newRevision], ['halt', FLAGGER.failedCheck], ['rollback', FLAGGER.rollingBack], ['failed', FLAGGER.failed]];
     expect(inOrder(events, rollback)).to.deep.equal({ ok: true, seen: ['new', 'halt', 'rollback', 'failed'] });
     expect(inOrder([...events].reverse(), rollback)).to.deep.include({ ok: false, missing: 'halt' });
     expect(FLAGGER.advance.exec(events[2]!.message)![1]).to.equal('5');
