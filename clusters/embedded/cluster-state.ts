@@ -48,6 +48,8 @@ export interface ClusterInfo {
   readonly addonFlags?: Readonly<Record<string, readonly string[]>>;
   /** The version each running add-on was started at: its pin, or what `--component` asked for. */
   readonly addonVersions?: Readonly<Record<string, string>>;
+  /** The image map the node agent was started with (`--images`), and a digest of what it said then. */
+  readonly images?: { readonly file: string; readonly digest: string };
   readonly startedAt: string;
   readonly stateDir: string;
 }

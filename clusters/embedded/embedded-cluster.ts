@@ -21,7 +21,7 @@ import { KubeApiServer } from './kube-apiserver.ts';
 import { KubeControllerManager } from './kube-controller-manager.ts';
 import { KubeScheduler } from './kube-scheduler.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
-import { NodeAgent, bundleNodeAgent } from './node-agent/index.ts';
+import { NodeAgent, bundleNodeAgent, readImageMap } from './node-agent/index.ts';
 import { Mesh, bundleMesh } from './mesh/index.ts';
 import { Prometheus } from './prometheus.ts';
 import { answersOk } from './tls-get.ts';
@@ -147,6 +147,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
   if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 50) throw new Error(`--nodes must be 1–50, got ${nodeCount}`);
   const progress = options.progress ?? silentProgress;
   const paths = new ClusterPaths(name);
+  const images = options.imagesFile === undefined ? undefined : await readImageMap(options.imagesFile);
 
   const health = await clusterHealth(name);
   if (health.state === 'running') throw new ClusterAlreadyRunningError(health.info);
@@ -248,7 +249,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         nodes: nodeNames.map((n, i) => ({ name: n, index: i + 1, kubeconfig: nodeKubeconfigs[i]! })),
         podNetwork,
         podsDir: paths.pods,
-        ...(options.imagesFile ? { imagesFile: options.imagesFile } : {}),
+        ...(images ? { imagesFile: images.file } : {}),
         demoAppBundle: agentFiles.demoAppBundle,
         kubernetesVersion: versions.kubernetes,
         owner,
@@ -330,6 +331,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         prometheus: prometheus.process.pid!,
       },
       ports,
+      ...(images ? { images: { file: images.file, digest: images.digest } } : {}),
       startedAt: new Date().toISOString(),
       stateDir: paths.root,
     };

@@ -7,11 +7,14 @@ import type { ClusterInfo } from './cluster-state.ts';
 import { embeddedFaults } from './embedded-faults.ts';
 import { embeddedLogs } from './embedded-logs.ts';
 import { clusterHealth, downCluster } from './embedded-cluster.ts';
+import { ImageMapError, readImageMap } from './node-agent/index.ts';
 
 export interface EmbeddedProviderOptions {
   readonly name: string;
   /** Starts the cluster when none is running; the CLI's version stops it cleanly on Ctrl-C. */
-  readonly up: (options: { readonly name: string; readonly progress: Progress }) => Promise<ClusterInfo>;
+  readonly up: (options: { readonly name: string; readonly progress: Progress; readonly imagesFile?: string }) => Promise<ClusterInfo>;
+  /** The user's image map (`--images`): the node agent of a cluster started here reads it; a running one must have. */
+  readonly imagesFile?: string;
   /** Add-ons to run at other versions than their pins. */
   readonly components?: ComponentVersions;
 }
@@ -24,11 +27,12 @@ export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
     async open(needs, progress) {
       const health = await clusterHealth(o.name);
       const startedHere = health.state !== 'running';
+      if (health.state === 'running' && o.imagesFile !== undefined) await startedWith(health.info, o.imagesFile);
       const close = async ({ keep }: { readonly keep: boolean }) => {
         if (startedHere && !keep) await downCluster(o.name);
       };
       try {
-        if (startedHere) await o.up({ name: o.name, progress });
+        if (startedHere) await o.up({ name: o.name, progress, ...(o.imagesFile === undefined ? {} : { imagesFile: o.imagesFile }) });
         // Wave is started by the scenario that asks for it, which reports when it cannot be had.
         const info = await ensureAddons(o.name, ADDONS.filter((a) => a !== 'wave' && needs.has(a)), progress, o.components);
         return {
@@ -54,4 +58,16 @@ export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
       }
     },
   };
+}
+
+/** A node agent reads its image map once, at start: a running cluster serves a run's map only if it started with it. */
+async function startedWith(info: ClusterInfo, imagesFile: string): Promise<void> {
+  const wanted = await readImageMap(imagesFile);
+  if (info.images?.file === wanted.file && info.images.digest === wanted.digest) return;
+  const running = !info.images ? 'no image map' : info.images.file === wanted.file ? 'an earlier version of that file' : `the image map ${info.images.file}`;
+  const named = info.name === 'default' ? '' : ` --name ${info.name}`;
+  throw new ImageMapError(
+    `--images ${imagesFile}: cluster "${info.name}" is running with ${running}, and its node agent reads the map only when it starts; ` +
+      `stop it (npm run cluster -- down${named}) and run again, or start it with npm run cluster -- up${named} --images ${imagesFile}`,
+  );
 }

@@ -1,4 +1,5 @@
 import { ComponentUnavailableError, BuildError } from '../../clusters/components/index.ts';
+import { ImageMapError } from '../../clusters/embedded/index.ts';
 import { ProcessError } from '../../clusters/process/index.ts';
 import { ProviderError } from '../../clusters/provider.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
@@ -78,7 +79,7 @@ try {
 } catch (err) {
   if (err instanceof UsageError) {
     process.stderr.write(`error: ${err.message}\n\n${usageFor(process.argv.slice(2))}\n`);
-  } else if (err instanceof ComponentUnavailableError || err instanceof BuildError || err instanceof ProcessError || err instanceof ProviderError) {
+  } else if (err instanceof ComponentUnavailableError || err instanceof BuildError || err instanceof ProcessError || err instanceof ProviderError || err instanceof ImageMapError) {
     process.stderr.write(`error: ${err.message}\n`);
   } else {
     process.stderr.write(`error: ${(err as Error).stack ?? err}\n`);

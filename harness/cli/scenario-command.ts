@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { LOCAL_TOOLS, provisionBinaries, type ComponentVersions } from '../../clusters/components/index.ts';
-import { describeSource, embeddedProvider } from '../../clusters/embedded/index.ts';
+import { describeSource, embeddedProvider, readImageMap } from '../../clusters/embedded/index.ts';
 import { kubeconfigProvider } from '../../clusters/kubeconfig/index.ts';
 import { kindProvider } from '../../clusters/kind/index.ts';
 import { execaRunner } from '../../clusters/command-runner.ts';
@@ -42,6 +42,8 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --prometheus-url U kubeconfig: Prometheus on loopback (kubectl port-forward)
   --gateway-url U    kubeconfig: the Istio ingress gateway on loopback (kubectl port-forward)
   --install-addons   kubeconfig: install the pinned Flagger (Istio overlay) and Reloader where the cluster has none; they stay
+  --images FILE      embedded: the image map (image: {command, args}) the node agent runs your images by; on kind
+                     and kubeconfig the images are the real ones
   --component N=V    embedded: run flagger or reloader at version V instead of the pin (repeatable), built into the cache like the pins
   --verbose          show the commands being run`;
 
@@ -86,12 +88,13 @@ function selectScenarios(catalog: Catalog, names: readonly string[]): Scenario[]
 }
 
 /** The provider the command line names; scenarios cannot tell them apart. */
-function providerFrom(values: { provider: string; name: string; reuse: boolean; verbose: boolean; kubeconfig?: string | undefined; context?: string | undefined; 'prometheus-url'?: string | undefined; 'gateway-url'?: string | undefined; 'install-addons': boolean }, components: ComponentVersions): Provider {
+function providerFrom(values: { provider: string; name: string; images?: string | undefined; reuse: boolean; verbose: boolean; kubeconfig?: string | undefined; context?: string | undefined; 'prometheus-url'?: string | undefined; 'gateway-url'?: string | undefined; 'install-addons': boolean }, components: ComponentVersions): Provider {
+  if (values.images !== undefined && values.provider !== 'embedded') throw new UsageError(`--images applies to --provider embedded; on ${values.provider} the cluster pulls and runs the real images`);
   if (values.reuse && values.provider !== 'kind') throw new UsageError('--reuse applies to --provider kind');
   if (values['install-addons'] && values.provider !== 'kubeconfig') throw new UsageError('--install-addons applies to --provider kubeconfig');
   switch (values.provider) {
     case 'embedded':
-      return embeddedProvider({ name: values.name, up: upInterruptibly, components });
+      return embeddedProvider({ name: values.name, up: upInterruptibly, components, ...(values.images === undefined ? {} : { imagesFile: values.images }) });
     case 'kind':
       return kindProvider({ name: values.name, reuse: values.reuse, runner: execaRunner(new TerminalProgress(process.stderr, values.verbose)) });
     case 'kubeconfig': {
@@ -158,6 +161,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       'prometheus-url': { type: 'string' },
       'gateway-url': { type: 'string' },
       'install-addons': { type: 'boolean', default: false },
+      images: { type: 'string' },
       component: { type: 'string', multiple: true, default: [] },
       serve: { type: 'boolean', default: false },
       pause: { type: 'boolean', default: false },
@@ -176,6 +180,8 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   const progress = new TerminalProgress(process.stderr, values.verbose);
   const components = await componentVersions(values.component, { provider: values.provider, addons: selected.flatMap((s) => s.needs.addons) }, progress);
   const provider = providerFrom(values, components);
+  // A wrong map is a usage error before any cluster work, not a pod that never starts.
+  if (values.images !== undefined) await readImageMap(values.images);
   let settings: Record<string, string>;
   try {
     settings = parseSettings(values.set);

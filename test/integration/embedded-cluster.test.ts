@@ -372,16 +372,23 @@ describe('embedded cluster (integration)', function () {
     }
   });
 
-  it("passes the scenario `testbed init` writes, on its image map, and fails its sabotage on (a)", async () => {
+  it("passes the scenario `testbed init` writes, on its image map, and fails its sabotage on (a); a map the cluster did not start with exits 2", async () => {
     const scenarios = join(stateDir, 'starter', 'scenarios');
-    const run = (...args: string[]) => runCli(['scenario', '--scenarios', scenarios, '--name', name, '--report-dir', join(stateDir, `starter-report-${args.length}`), ...args], env());
-    const passed = await run();
+    const run = (report: string, ...args: string[]) => runCli(['scenario', '--scenarios', scenarios, '--name', name, '--report-dir', join(stateDir, report), ...args], env());
+    const passed = await run('starter-passed', '--images', join(stateDir, 'images.yaml'));
     expect(passed.exitCode, passed.all).to.equal(0);
     expect(passed.stderr).to.match(/my-app-ready\s+PASS/);
-    const sabotaged = await run('--set', 'sabotage=wrong-probe');
+    const sabotaged = await run('starter-sabotaged', '--set', 'sabotage=wrong-probe');
     expect(sabotaged.exitCode, sabotaged.all).to.equal(1);
-    const report = JSON.parse(await readFile(join(stateDir, 'starter-report-2', 'report.json'), 'utf8')) as { scenarios: Array<{ checks: Array<{ name: string; status: string; observed: unknown }> }> };
+    const report = JSON.parse(await readFile(join(stateDir, 'starter-sabotaged', 'report.json'), 'utf8')) as { scenarios: Array<{ checks: Array<{ name: string; status: string; observed: unknown }> }> };
     expect(report.scenarios[0]!.checks.map((c) => [c.name, c.status, c.observed])).to.deep.equal([['(a) every replica became ready', 'fail', 0]]);
+    const other = join(stateDir, 'starter', 'images.yaml');
+    const refused = await run('starter-refused', '--images', other);
+    expect(refused.exitCode, refused.all).to.equal(2);
+    expect(refused.stderr.split('\n')[0]).to.equal(
+      `error: --images ${other}: cluster "${name}" is running with the image map ${join(stateDir, 'images.yaml')}, and its node agent reads the map only when it starts; ` +
+        `stop it (npm run cluster -- down --name ${name}) and run again, or start it with npm run cluster -- up --name ${name} --images ${other}`,
+    );
   });
 
   it('reports a crashed component as broken, and `down` reaps what is left', async () => {

@@ -118,7 +118,7 @@ export class PodWorker {
       const image = this.deps.images.lookup(container.image ?? '');
       if (!image) {
         throw new ImagePullError(
-          `image "${container.image}" has no command mapping on this node agent; map it in the images file given to \`cluster up --images FILE\``,
+          `image "${container.image}" has no command mapping on this node agent; map it in an image map given to \`scenario --images FILE\` or \`cluster up --images FILE\` (a running cluster keeps the map it started with)`,
         );
       }
       const services = serviceEnv(await this.deps.api.services(this.pod.metadata!.namespace!), this.deps.podNetwork);

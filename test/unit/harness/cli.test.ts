@@ -110,6 +110,24 @@ describe('scenario CLI bad input', () => {
       expect(await readdir(join(temp.dir(), 'state')).catch(() => []), 'state made').to.deep.equal([]);
     });
 
+    it('an image map that cannot work, or --images on another provider, exits 2 naming the entry, and no cluster state is made', async () => {
+      const file = join(temp.dir(), 'images.yaml');
+      await writeFile(file, 'images:\n  registry.example.com/web:\n    command: node server.js\n');
+      const r = await runCli(['scenario', 'conflicting-apply', '--images', file], env());
+      expect(r.exitCode, r.all).to.equal(2);
+      expect(firstLine(r.stderr)).to.equal(`error: image map ${file}: images.registry.example.com/web.command must be a list of strings`);
+      const missing = await runCli(['scenario', 'conflicting-apply', '--images', join(temp.dir(), 'absent.yaml')], env());
+      expect(missing.exitCode, missing.all).to.equal(2);
+      expect(firstLine(missing.stderr)).to.match(/^error: image map \S+absent\.yaml: ENOENT/);
+      const kubeconfig = await runCli(['scenario', 'conflicting-apply', '--images', file, '--provider', 'kubeconfig', '--prometheus-url', 'http://127.0.0.1:1', '--gateway-url', 'http://127.0.0.1:1'], env());
+      expect(kubeconfig.exitCode, kubeconfig.all).to.equal(2);
+      expect(firstLine(kubeconfig.stderr)).to.equal('error: --images applies to --provider embedded; on kubeconfig the cluster pulls and runs the real images');
+      const up = await runCli(['cluster', 'up', '--images', file], env());
+      expect(up.exitCode, up.all).to.equal(2);
+      expect(firstLine(up.stderr)).to.equal(`error: image map ${file}: images.registry.example.com/web.command must be a list of strings`);
+      expect(await readdir(join(temp.dir(), 'state')).catch(() => []), 'state made').to.deep.equal([]);
+    });
+
     it('a kubeconfig that points nowhere exits 2, naming the API server it could not reach', async () => {
       const kubeconfig = join(temp.dir(), 'nowhere.kubeconfig');
       await writeFile(kubeconfig, [
