@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { LOCAL_TOOLS, provisionBinaries, type ComponentVersions } from '../../clusters/components/index.ts';
-import { describeSource, embeddedProvider, readImageMap } from '../../clusters/embedded/index.ts';
+import { describeSource, embeddedProvider } from '../../clusters/embedded/index.ts';
 import { kubeconfigProvider } from '../../clusters/kubeconfig/index.ts';
 import { kindProvider } from '../../clusters/kind/index.ts';
 import { execaRunner } from '../../clusters/command-runner.ts';
@@ -180,8 +180,6 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   const progress = new TerminalProgress(process.stderr, values.verbose);
   const components = await componentVersions(values.component, { provider: values.provider, addons: selected.flatMap((s) => s.needs.addons) }, progress);
   const provider = providerFrom(values, components);
-  // A wrong map is a usage error before any cluster work, not a pod that never starts.
-  if (values.images !== undefined) await readImageMap(values.images);
   let settings: Record<string, string>;
   try {
     settings = parseSettings(values.set);
