@@ -7,10 +7,10 @@ import { ProviderError, SCENARIO_LABEL, type ClusterConnection, type Controllers
 import { collectDiagnostics } from './diagnostics.ts';
 import { redactDeep } from './redaction.ts';
 import { decideVerdict, type CheckResult, type Verdict } from './results.ts';
-import type { CheckContext, LoadRequest, LoadWindow, RunningLoad, Scenario, ScenarioContext } from './scenario.ts';
+import { scenarioTunables, type CheckContext, type LoadRequest, type LoadWindow, type RunningLoad, type Scenario, type ScenarioContext } from './scenario.ts';
 import { LoadMetrics, isFailure, runLoad, type LoadResult } from '../load/index.ts';
 import { MetricsEndpoint } from './metrics-endpoint.ts';
-import { resolveTunables, shownTunables, type TunableSpecs } from './tunables.ts';
+import { shownTunables } from './tunables.ts';
 
 /** What loads need: the vegeta binary, and where raw results go. */
 export interface LoadTools {
@@ -104,7 +104,7 @@ async function runAttempt(scenario: Scenario, attempt: number, options: RunOptio
   /** The innermost step each error came out of: what a crash is blamed on, once the steps around it have unwound. */
   const thrownIn = new WeakMap<object, string>();
   const settings = settingsFor(scenario, options.settings);
-  const tunables = resolveTunables(scenario.name, scenario.tunables as TunableSpecs, settings);
+  const tunables = scenarioTunables(scenario, settings);
   const namespace = `tb-${scenario.name}-${randomBytes(3).toString('hex')}`.slice(0, 63);
   emit({ type: 'attempt-begin', id, namespace, tunables: shownTunables(scenario.tunables, tunables, settings) });
 

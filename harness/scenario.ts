@@ -1,7 +1,7 @@
 import type { KubeClient, KubeEvent } from '../clusters/kube/index.ts';
 import type { Controllers, Faults } from '../clusters/provider.ts';
 import type { LoadProfile, LoadSummary } from '../load/index.ts';
-import type { TunableSpecs, TunableValues } from './tunables.ts';
+import { TunableError, resolveTunables, type TunableSpecs, type TunableValues } from './tunables.ts';
 
 /** What a scenario's body works with. Given/When steps act; Then checks observe and never mutate. */
 export interface ScenarioContext<T> {
@@ -99,7 +99,17 @@ export interface Scenario<S extends TunableSpecs = TunableSpecs> {
   /** Components and add-ons the provider must supply. */
   readonly needs: { readonly components: readonly string[]; readonly addons: readonly string[] };
   readonly tunables: S;
+  /** Why these values cannot work together, if they cannot: the run then exits 2 before any cluster work. */
+  refuses?(tunables: TunableValues<S>): string | undefined;
   run(t: ScenarioContext<TunableValues<S>>): Promise<void>;
+}
+
+/** A scenario's tunables from `key=value` settings; a TunableError names what cannot work, alone or together. */
+export function scenarioTunables<S extends TunableSpecs>(scenario: Scenario<S>, settings: Readonly<Record<string, string>>): TunableValues<S> {
+  const values = resolveTunables(scenario.name, scenario.tunables, settings);
+  const refused = scenario.refuses?.(values);
+  if (refused) throw new TunableError(`scenario ${scenario.name}: ${refused}`);
+  return values;
 }
 
 /** Declares a scenario with its tunables' types inferred. */

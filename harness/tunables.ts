@@ -5,6 +5,8 @@ export type TunableSpec =
   | { readonly type: 'number'; readonly default: number; readonly description: string; readonly min?: number; readonly max?: number }
   | { readonly type: 'boolean'; readonly default: boolean; readonly description: string }
   | { readonly type: 'enum'; readonly default: string; readonly description: string; readonly values: readonly string[] }
+  /** Free text of a shape: `pattern` says which, `expected` says it to the user. */
+  | { readonly type: 'string'; readonly default: string; readonly description: string; readonly pattern: RegExp; readonly expected: string }
   | FileTunableSpec<unknown>;
 
 /**
@@ -69,6 +71,9 @@ function parseValue(key: string, spec: TunableSpec, raw: string): unknown {
       return raw === 'true';
     case 'enum':
       if (!spec.values.includes(raw)) throw new TunableError(`--set ${key}=${raw}: expected one of ${spec.values.join(', ')}`);
+      return raw;
+    case 'string':
+      if (!spec.pattern.test(raw)) throw new TunableError(`--set ${key}=${raw}: expected ${spec.expected}`);
       return raw;
     case 'file': {
       const path = resolve(raw);

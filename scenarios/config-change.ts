@@ -2,7 +2,7 @@ import { ComponentUnavailableError } from '../clusters/components/index.ts';
 import { ProviderError } from '../clusters/provider.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
-import { appNames, routing } from './config-change/config-app.ts';
+import { appNames, demoApp, routing, type AppNames, type ConfigApp } from './config-change/config-app.ts';
 import { CHECKS, SABOTAGES, configChangeStory, type Sabotage } from './config-change/config-change-story.ts';
 import { configFaultTunable, type ConfigFault } from './config-change/config-faults.ts';
 import { kustomizeMechanism } from './config-change/kustomize-mechanism.ts';
@@ -10,6 +10,7 @@ import { MECHANISMS, type Mechanism, type MechanismContext, type MechanismName }
 import { reloaderMechanism, type ReloaderDiscovery } from './config-change/reloader-mechanism.ts';
 import { RolloutObserver } from './config-change/rollout-observer.ts';
 import { waveMechanism } from './config-change/wave-mechanism.ts';
+import { workloadApp, workloadFileTunable } from './config-change/workload-file.ts';
 import { apply } from './scenario-apply.ts';
 
 const tunables = {
@@ -20,6 +21,7 @@ const tunables = {
     description: 'what turns a config change into a rollout: Reloader (env-vars or annotations strategy), kustomize hash suffixes, Wave, or every one that can be had, side by side',
   },
   discovery: { type: 'enum', default: 'auto', values: ['auto', 'named'], description: 'how Reloader finds the workload: reloader.stakater.com/auto, or the configs named in configmap/secret.reloader.stakater.com/reload' },
+  path: { type: 'string', default: '/', pattern: /^\/[\x21-\x7e]*$/, expected: 'a URL path starting with /, printable ASCII and no spaces', description: 'what the load requests through the gateway (and what must answer 200 before it starts)' },
   rps: { type: 'number', default: 50, min: 1, max: 500, description: 'requests/s through the gateway for each mechanism\'s whole story' },
   rolloutSeconds: { type: 'number', default: 30, min: 5, max: 300, description: 'how long one change may take to settle as one rollout' },
   quietSeconds: { type: 'number', default: 5, min: 1, max: 120, description: 'how long a change that must roll nothing is watched' },
@@ -29,22 +31,24 @@ const tunables = {
     ...SABOTAGES,
   ),
   fault: configFaultTunable,
+  workload: workloadFileTunable,
 } as const;
+
+/** The mechanisms a user's workload can run: Reloader's, whose hash needs only the configs' data. */
+const FOR_WORKLOAD_FILE: readonly MechanismName[] = ['reloader', 'reloader-annotations'];
 
 /** Each mechanism's copy of the app gets its own name, so a matrix runs them one after another in one namespace. */
 const APP_OF: Readonly<Record<MechanismName, string>> = { reloader: 'web-envvars', 'reloader-annotations': 'web-annotations', kustomize: 'web-kustomize', wave: 'web-wave' };
 
-function mechanismFor(name: MechanismName, c: MechanismContext, discovery: ReloaderDiscovery): Mechanism | Promise<Mechanism> {
-  switch (name) {
-    case 'reloader':
-      return reloaderMechanism(c, 'env-vars', discovery);
-    case 'reloader-annotations':
-      return reloaderMechanism(c, 'annotations', discovery);
-    case 'kustomize':
-      return kustomizeMechanism(c);
-    case 'wave':
-      return waveMechanism(c);
-  }
+/** One mechanism's workload: the demo app under its own name, or the user's Deployment. */
+type Copy = { readonly mechanism: MechanismName; readonly app: ConfigApp; readonly names?: AppNames };
+
+function mechanismFor(copy: Copy, c: MechanismContext, discovery: ReloaderDiscovery): Mechanism | Promise<Mechanism> {
+  const { mechanism, names } = copy;
+  if (mechanism === 'reloader') return reloaderMechanism(c, 'env-vars', discovery);
+  if (mechanism === 'reloader-annotations') return reloaderMechanism(c, 'annotations', discovery);
+  if (!names) throw new Error(`${mechanism} runs only the demo app`);
+  return mechanism === 'kustomize' ? kustomizeMechanism({ ...c, names }) : waveMechanism({ ...c, names });
 }
 
 /** Why a mechanism cannot run on this machine or provider: it is then skipped in a matrix, and an error alone. */
@@ -55,17 +59,31 @@ export const configChange = defineScenario({
   summary: 'A ConfigMap or Secret change becomes exactly one rollout with the right hash, and users see no error (Reloader, kustomize, Wave)',
   needs: { components: ['vegeta', 'kubectl'], addons: ['reloader'] },
   tunables,
+  refuses({ controller, discovery, workload }) {
+    if (!workload) return undefined;
+    if (controller !== 'all' && !FOR_WORKLOAD_FILE.includes(controller as MechanismName)) {
+      return `--set workload runs with controller ${FOR_WORKLOAD_FILE.join(', ')} or all (both of them), not ${controller}: kustomize renames only the configs its own generators make, and Wave's hash covers the keys each container uses, which the harness computes for its demo app only`;
+    }
+    if (discovery !== 'auto') return "--set discovery applies to the demo app: a workload file's own annotations say how Reloader finds it";
+    return undefined;
+  },
   async run(t) {
-    const { controller, discovery, rps, rolloutSeconds, quietSeconds, maxP99Ms, sabotage, fault } = t.tunables;
-    const selected = controller === 'all' ? MECHANISMS : [controller as MechanismName];
-    const apps = selected.map((m) => appNames(APP_OF[m], t.namespace));
-    await t.step('given: the gateway routes a Host to each mechanism\'s copy of the app', async () => {
-      for (const object of routing(t.namespace, apps)) await apply(t, object);
+    const { controller, discovery, path, rps, rolloutSeconds, quietSeconds, maxP99Ms, sabotage, fault, workload } = t.tunables;
+    const selected = controller !== 'all' ? [controller as MechanismName] : workload ? FOR_WORKLOAD_FILE : MECHANISMS;
+    const copies: Copy[] = selected.map((mechanism) => {
+      if (workload) return { mechanism, app: workloadApp(workload, t.namespace) };
+      const names = appNames(APP_OF[mechanism], t.namespace);
+      return { mechanism, app: demoApp(names, t.namespace), names };
     });
-    for (const [i, name] of selected.entries()) {
-      const names = apps[i]!;
-      const observer = new RolloutObserver(t.kube, t.namespace, names.app);
-      const m = await mechanismFor(name, { t, names, observer, unsafeRollout: sabotage === 'unsafe-rollout' }, discovery as ReloaderDiscovery);
+    await t.step(`given: the gateway routes a Host to ${workload ? `${workload.name}, from ${workload.file}` : "each mechanism's copy of the app"}`, async () => {
+      // A user's Deployment runs under its own name for every mechanism: one route serves them all.
+      const routed = [...new Map(copies.map((c) => [c.app.app, c.app])).values()];
+      for (const object of routing(t.namespace, routed)) await apply(t, object);
+    });
+    for (const copy of copies) {
+      const { mechanism: name, app } = copy;
+      const observer = new RolloutObserver(t.kube, t.namespace, app.app, app.selector);
+      const m = await mechanismFor(copy, { t, app, observer, unsafeRollout: sabotage === 'unsafe-rollout' }, discovery as ReloaderDiscovery);
       if (controller === 'all' && m.controller) {
         const { name: c, flags } = m.controller;
         const failure = await t.controllers.run(c, flags).then(() => undefined, (err: unknown) => err);
@@ -76,10 +94,11 @@ export const configChange = defineScenario({
         if (failure) throw failure;
       }
       try {
-        await configChangeStory(t, m, names, observer, { rolloutSeconds, quietSeconds, maxP99Ms, rps, sabotage: sabotage as Sabotage, fault: fault as ConfigFault });
+        await configChangeStory(t, m, app, observer, { rolloutSeconds, quietSeconds, maxP99Ms, rps, path, sabotage: sabotage as Sabotage, fault: fault as ConfigFault });
       } finally {
-        // The next mechanism's rollouts get the machine to themselves.
-        await t.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: t.namespace, name: names.app });
+        // The next mechanism's rollouts get the machine to themselves, and a user's Deployment, run again under the same name, starts with no ReplicaSet of the last.
+        await t.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: t.namespace, name: app.app });
+        await t.waitFor(`${app.app}'s ReplicaSets and pods to be gone`, async () => (await observer.revisions()).length + (await observer.pods()).length === 0, 60_000);
       }
     }
   },

@@ -21,6 +21,5 @@ export { canaryFileTunable, readCanaryFile } from './canary/canary-file.ts';
 export { analysisTunables, pacingFrom } from './canary/canary-tunables.ts';
 export { EXPECTED_AFTER_ROLLBACK, afterRollback, checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion, type CanaryPlan, type CanaryRun } from './canary/canary-run.ts';
 export { FLAGGER, type FlaggerEvent } from './canary/flagger-events.ts';
-export { appNames, routing, service, workload, type AppNames, type ConfigState, type WorkloadShape } from './config-change/config-app.ts';
-export { applyConfigs } from './config-change/mechanism.ts';
+export { appNames, applyConfigs, routing, service, workload, type AppNames, type ConfigState, type WorkloadShape } from './config-change/config-app.ts';
 export { RolloutObserver, type Revision } from './config-change/rollout-observer.ts';

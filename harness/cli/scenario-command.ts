@@ -14,10 +14,10 @@ import { defaultSuite, scenarios } from '../../scenarios/index.ts';
 import { KubeClient } from '../../clusters/kube/index.ts';
 import { fanOut } from '../reporter-fanout.ts';
 import { runScenarios } from '../runner.ts';
-import type { Scenario } from '../scenario.ts';
+import { scenarioTunables, type Scenario } from '../scenario.ts';
 import { PACKAGE_NAME, ScenarioFileError, loadScenarioFiles, loadTestbedConfig, scenarioFilesIn } from '../scenario-files.ts';
 import { CONFIG_FILE } from '../testbed-config.ts';
-import { FAULT_TUNABLE, TunableError, defaultShown, parseSettings, resolveTunables } from '../tunables.ts';
+import { FAULT_TUNABLE, TunableError, defaultShown, parseSettings} from '../tunables.ts';
 import { onInterrupt } from './interrupts.ts';
 import { pausePrompt } from './pause-prompt.ts';
 import { componentVersions } from './component-versions.ts';
@@ -189,7 +189,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
         throw new TunableError(`no selected scenario has a tunable "${key}"; tunables:\n${listScenarios(catalog)}`);
       }
     }
-    for (const s of selected) resolveTunables(s.name, s.tunables, Object.fromEntries(Object.entries(settings).filter(([k]) => k in s.tunables)));
+    for (const s of selected) scenarioTunables(s, Object.fromEntries(Object.entries(settings).filter(([k]) => k in s.tunables)));
   } catch (err) {
     if (err instanceof TunableError) throw new UsageError(err.message);
     throw err;

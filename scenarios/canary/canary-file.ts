@@ -1,20 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../clusters/kube/index.ts';
 import { TunableError, type FileTunableSpec } from '../../harness/tunables.ts';
+import { isObject, kindsOf, nameOf, problem, readManifests, type Json } from '../manifest-file.ts';
 import type { FileGate, Gate, Pacing } from './canary-app.ts';
 import { analysisTunables } from './canary-tunables.ts';
 
 const FLAGGER_API = 'flagger.app/v1beta1';
 /** Flagger's builtin checks for Istio, which need no MetricTemplate. */
 const BUILTIN_METRICS = ['request-success-rate', 'request-duration'];
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** What in the file cannot work, by object and field. */
-const problem = (where: string, field: string, why: string) => new TunableError(`${where}: ${field} ${why}`);
 
 /** Seconds in a Go duration as Flagger's fields take them (`30s`, `1m`, `1m30s`). */
 function seconds(value: unknown): number | undefined {
@@ -51,9 +44,9 @@ function pacingOf(analysis: Json, where: string): Partial<Pacing> {
 }
 
 function checkTemplate(doc: Json, file: string): KubeObject {
-  const name = isObject(doc.metadata) ? doc.metadata.name : undefined;
-  const where = `${file}: MetricTemplate ${typeof name === 'string' ? name : '(unnamed)'}`;
-  if (typeof name !== 'string' || !name) throw problem(where, 'metadata.name', 'is missing');
+  const name = nameOf(doc);
+  const where = `${file}: MetricTemplate ${name ?? '(unnamed)'}`;
+  if (!name) throw problem(where, 'metadata.name', 'is missing');
   const spec = isObject(doc.spec) ? doc.spec : {};
   const provider = isObject(spec.provider) ? spec.provider : {};
   if (provider.type !== 'prometheus') {
@@ -125,25 +118,14 @@ function chartedThresholds(metrics: readonly Json[]): Gate {
  * the scenario rolls out its own app. Whatever cannot work is named by object and field.
  */
 export function readCanaryFile(file: string): FileGate {
-  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
-  const objects: Json[] = [];
-  for (const doc of Array.isArray(docs) ? docs : []) {
-    const error = doc.errors[0];
-    if (error) throw new TunableError(`${file}:${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`);
-    const value: unknown = doc.toJS();
-    if (value === null) continue;
-    if (!isObject(value)) throw new TunableError(`${file}: a document is not an object`);
-    objects.push(value);
-  }
-  const kinds = objects.map((o) => `${String(o.kind)} (${String(o.apiVersion)})`);
+  const objects = readManifests(file);
   const canaries = objects.filter((o) => o.kind === 'Canary' && o.apiVersion === FLAGGER_API);
   const others = objects.filter((o) => !(o.kind === 'Canary' || o.kind === 'MetricTemplate') || o.apiVersion !== FLAGGER_API);
   if (canaries.length !== 1 || others.length) {
-    throw new TunableError(`${file}: expected one Canary and its MetricTemplates (${FLAGGER_API}), found ${kinds.join(', ') || 'nothing'}`);
+    throw new TunableError(`${file}: expected one Canary and its MetricTemplates (${FLAGGER_API}), found ${kindsOf(objects)}`);
   }
   const canary = canaries[0]!;
-  const name = isObject(canary.metadata) && typeof canary.metadata.name === 'string' ? canary.metadata.name : '(unnamed)';
-  const where = `${file}: Canary ${name}`;
+  const where = `${file}: Canary ${nameOf(canary) ?? '(unnamed)'}`;
   const spec = isObject(canary.spec) ? canary.spec : {};
   const target = spec.targetRef;
   if (!isObject(target)) throw problem(where, 'spec.targetRef', 'is missing: Flagger needs the Deployment it rolls out');

@@ -1,4 +1,6 @@
 import type { KubeObject } from '../../clusters/kube/index.ts';
+import type { ScenarioContext } from '../../harness/scenario.ts';
+import { apply } from '../scenario-apply.ts';
 
 export const REPLICAS = 3;
 const GATEWAY = 'config-gateway';
@@ -35,14 +37,17 @@ export const appNames = (app: string, namespace: string): AppNames => ({
 });
 
 /** How the workload is set up: the safe rollout, or the sabotage that drops every pod at once. */
-export interface WorkloadShape {
+export interface RolloutShape {
   /** Annotations on the Deployment's own metadata (how Reloader and Wave find it). */
   readonly annotations: Readonly<Record<string, string>>;
-  /** The names its pod template references (kustomize rewrites them to hashed names). */
-  readonly configRef: string;
-  readonly secretRef: string;
   /** `maxUnavailable: 100%` and no readiness probe: users see the gap between old and new pods. */
   readonly unsafeRollout: boolean;
+}
+
+/** The demo app's shape, with the names its pod template references (kustomize rewrites them to hashed names). */
+export interface WorkloadShape extends RolloutShape {
+  readonly configRef: string;
+  readonly secretRef: string;
 }
 
 export const configData = (s: ConfigState) => ({ 'config.json': JSON.stringify(s.config) });
@@ -104,8 +109,66 @@ export const service = (namespace: string, n: AppNames): KubeObject => ({
   spec: { selector: { app: n.app }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
 });
 
-/** The gateway's routes to each mechanism's copy of the app, by Host. */
-export function routing(namespace: string, apps: readonly AppNames[]): KubeObject[] {
+/** A ConfigMap's content as Reloader hashes it. */
+export interface ConfigContent {
+  readonly data: Readonly<Record<string, string>>;
+  /** base64, as in a manifest. */
+  readonly binaryData?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The workload a config-change story drives, and the configs whose data it changes: the demo
+ * app, or a user's Deployment from `--set workload=FILE`.
+ */
+export interface ConfigApp {
+  /** The Deployment, and its Service and VirtualService. */
+  readonly app: string;
+  readonly host: string;
+  /** The ConfigMap whose data the story changes. */
+  readonly config: string;
+  /** The Secret it changes; none when the workload references no Secret. */
+  readonly secret: string | undefined;
+  /** A ConfigMap the workload does not reference. */
+  readonly unrelated: string;
+  /** Selects the Deployment's pods and ReplicaSets. */
+  readonly selector: string;
+  /** The container Reloader writes its env var into for the ConfigMap (`getContainerUsingResource`). */
+  readonly configContainer: string;
+  configContent(s: ConfigState): ConfigContent;
+  /** The Secret's `.data` (base64) as the API server stores it. */
+  secretData(s: ConfigState): Readonly<Record<string, string>>;
+  applyConfigs(t: ScenarioContext<unknown>, s: ConfigState): Promise<void>;
+  /** The Deployment, opted in the way a mechanism asks (a user's keeps its own annotations). */
+  deployment(shape: RolloutShape): KubeObject;
+  service(): KubeObject;
+  /** What a pod answers on `/config` in state `s`; none when the app cannot be asked (a user's). */
+  readonly servedConfig: ((s: ConfigState) => string) | undefined;
+}
+
+/** The demo app as a story's workload: it serves its config on /config, so (c) asks every pod. */
+export function demoApp(n: AppNames, namespace: string): ConfigApp {
+  return {
+    ...n,
+    selector: `app=${n.app}`,
+    configContainer: 'app',
+    configContent: (s) => ({ data: configData(s) }),
+    secretData: (s) => ({ [SECRET_KEY]: Buffer.from(s.token).toString('base64') }),
+    applyConfigs: (t, s) => applyConfigs(t, n, s),
+    deployment: (shape) => workload(namespace, n, { ...shape, configRef: n.config, secretRef: n.secret }),
+    service: () => service(namespace, n),
+    servedConfig: (s) => JSON.stringify(s.config),
+  };
+}
+
+/** The demo app's three configs as plain objects, for the mechanisms whose users apply them as they are. */
+export async function applyConfigs(t: ScenarioContext<unknown>, n: AppNames, s: ConfigState): Promise<void> {
+  await apply(t, configMap(t.namespace, n.config, configData(s), s.configLabels));
+  await apply(t, secret(t.namespace, n.secret, s.token));
+  await apply(t, configMap(t.namespace, n.unrelated, { value: s.unrelated }));
+}
+
+/** The gateway's routes to each workload, by Host. */
+export function routing(namespace: string, apps: ReadonlyArray<{ readonly app: string; readonly host: string }>): KubeObject[] {
   return [
     {
       apiVersion: 'networking.istio.io/v1',

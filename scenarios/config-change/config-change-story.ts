@@ -3,7 +3,7 @@ import type { RunningLoad, ScenarioContext } from '../../harness/scenario.ts';
 import { getWithHost } from '../../load/index.ts';
 import { viaGateway } from '../scenario-apply.ts';
 import type { FaultEffect } from '../scenario-faults.ts';
-import type { AppNames, ConfigState } from './config-app.ts';
+import type { ConfigApp, ConfigState } from './config-app.ts';
 import { duringRollout, ROLLOUT_ALLOWANCE, type ConfigFault } from './config-faults.ts';
 import type { Mechanism } from './mechanism.ts';
 import type { Revision, RolloutObserver } from './rollout-observer.ts';
@@ -19,6 +19,8 @@ export interface StoryOptions {
   readonly quietSeconds: number;
   readonly maxP99Ms: number;
   readonly rps: number;
+  /** What the load requests through the gateway. */
+  readonly path: string;
   readonly sabotage: Sabotage;
   /** Injected mid-way through the first change's rollout. */
   readonly fault: ConfigFault;
@@ -53,7 +55,7 @@ const state = (version: number, token: string): ConfigState => ({
  * label only, an unrelated config, the Secret, three quick changes, a controller restart); then
  * the checks, each in the mechanism's column, with the chain from change to pods.
  */
-export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanism, n: AppNames, observer: RolloutObserver, o: StoryOptions): Promise<void> {
+export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanism, app: ConfigApp, observer: RolloutObserver, o: StoryOptions): Promise<void> {
   const variant = m.name;
   const token = () => `tb-${randomBytes(12).toString('hex')}`;
   const first = state(1, token());
@@ -64,10 +66,10 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
     const run = await t.step(`given: ${name} runs${flags.length ? ` with ${flags.join(' ')}` : ''}`, () => t.controllers.run(name, flags));
     if (run.notice) t.note(run.notice);
   }
-  const baseline = await t.step(`given: ${n.app} deployed for ${variant}, 3 replicas, settled`, async () => {
+  const baseline = await t.step(`given: ${app.app} deployed for ${variant}, settled`, async () => {
     await m.deploy(first);
     return t.waitFor(
-      `${n.app} to settle`,
+      `${app.app} to settle`,
       async () => {
         const settled = await observer.settled();
         if (!settled) return undefined;
@@ -78,11 +80,11 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
       60_000,
     );
   });
-  await t.waitFor(`${n.app} to serve through the gateway`, async () => (await viaGateway(t.cluster.gatewayUrl, n.host)).status === 200, 30_000);
+  await t.waitFor(`${app.app} to serve ${o.path} through the gateway`, async () => (await viaGateway(t.cluster.gatewayUrl, app.host, o.path)).status === 200, 30_000);
   const stopSampling = sampleReadyPods(t, observer, variant);
-  const load = t.startLoad({ name: variant, host: n.host, profile: { kind: 'steady', rps: o.rps, seconds: MAX_LOAD_SECONDS } });
-  const shows = [['-n', t.namespace, 'get', 'replicasets', '-l', `app=${n.app}`, '--watch'], ['-n', t.namespace, 'get', 'pods', '-l', `app=${n.app}`, '--watch']];
-  const story: Story = { t, m, observer, o, load, baseline, variant, shows };
+  const load = t.startLoad({ name: variant, host: app.host, path: o.path, profile: { kind: 'steady', rps: o.rps, seconds: MAX_LOAD_SECONDS } });
+  const shows = [['-n', t.namespace, 'get', 'replicasets', '-l', observer.selector, '--watch'], ['-n', t.namespace, 'get', 'pods', '-l', observer.selector, '--watch']];
+  const story: Story = { t, m, app, observer, o, load, baseline, variant, shows };
   try {
     const second = await whenConfigChanges(story, first);
     if (!second) return;
@@ -100,6 +102,7 @@ export async function configChangeStory(t: ScenarioContext<unknown>, m: Mechanis
 interface Story {
   readonly t: ScenarioContext<unknown>;
   readonly m: Mechanism;
+  readonly app: ConfigApp;
   readonly observer: RolloutObserver;
   readonly o: StoryOptions;
   readonly load: RunningLoad;
@@ -112,7 +115,7 @@ interface Story {
 
 /** (a)–(d): the change every user makes, or its sabotaged form; the state it leaves, none when sabotaged. */
 async function whenConfigChanges(story: Story, first: ConfigState): Promise<ConfigState | undefined> {
-  const { t, m, observer, o, load, baseline, variant, shows } = story;
+  const { t, m, app, observer, o, load, baseline, variant, shows } = story;
   const second = { ...first, config: { version: 'v2', message: 'config number 2' } };
   const window = load.window();
   const allowance = ROLLOUT_ALLOWANCE[o.fault];
@@ -157,12 +160,15 @@ async function whenConfigChanges(story: Story, first: ConfigState): Promise<Conf
   });
   // Pods of a ReplicaSet the change made: with none, there is no new pod to serve anything.
   const fresh = change.added.find((r) => r.name === change.settled?.name);
-  const served = await servedConfigs(t, observer, fresh);
+  const served = await servedConfigs(t, app, observer, fresh);
+  const expectedHash = m.expected(second).config;
   t.check(CHECKS.newConfig, {
-    expected: { oldPods: [], configs: [JSON.stringify(second.config)] },
-    observed: served.observed,
-    pass: served.observed.oldPods.length === 0 && served.pods.length > 0 && served.observed.configs.length === 1 && served.observed.configs[0] === JSON.stringify(second.config),
-    reason: 'once the rollout settles, every pod belongs to the new ReplicaSet and answers /config with the new data',
+    expected: app.servedConfig ? { oldPods: [], configs: [app.servedConfig(second)] } : { oldPods: [], hash: expectedHash },
+    observed: app.servedConfig ? served.observed : { oldPods: served.observed.oldPods, hash: written ?? null },
+    pass: servesOnly(served, app, second) && (app.servedConfig !== undefined || written === expectedHash),
+    reason: app.servedConfig
+      ? 'once the rollout settles, every pod belongs to the new ReplicaSet and answers /config with the new data'
+      : "the harness cannot ask your app for its config: once the rollout settles, every pod must belong to the new ReplicaSet, whose template carries the new config's hash",
     variant,
     chain: [...chain, `pods serving: ${served.pods.join(', ') || 'none'}`],
   });
@@ -202,9 +208,13 @@ async function whenNothingMayRoll(story: Story, second: ConfigState): Promise<Co
 
 /** (g): the Secret changes. */
 async function whenSecretChanges(story: Story, fourth: ConfigState, token: () => string): Promise<ConfigState> {
-  const { t, m, observer, o, baseline, variant, shows } = story;
+  const { t, m, app, observer, o, baseline, variant, shows } = story;
   const fifth = { ...fourth, token: token() };
   t.redact(fifth.token);
+  if (app.secret === undefined) {
+    t.skip(CHECKS.secret, `${app.app} references no Secret`, { variant });
+    return fifth;
+  }
   const before = await observer.settled();
   const secretChange = await t.step(`when: ${variant}'s Secret changes`, async () => {
     const started = Date.now();
@@ -216,7 +226,7 @@ async function whenSecretChanges(story: Story, fourth: ConfigState, token: () =>
     expected: { newReplicaSets: 1, hash: m.expected(fifth).secret },
     observed: { newReplicaSets: secretChange.added.length, hash: writtenSecret ?? null },
     pass: secretChange.added.length === 1 && secretChange.seconds !== undefined && writtenSecret === m.expected(fifth).secret,
-    reason: `the Secret is referenced by env API_TOKEN; ${m.writes}`,
+    reason: `the workload references Secret ${app.secret}; ${m.writes}`,
     variant,
     chain: ['Secret value changed (redacted)', `${m.name} wrote ${writtenSecret ?? 'nothing'}`, ...describeRollout(secretChange)],
   });
@@ -225,7 +235,7 @@ async function whenSecretChanges(story: Story, fourth: ConfigState, token: () =>
 
 /** (h): three changes in quick succession. */
 async function whenChangesComeFast(story: Story, fifth: ConfigState): Promise<void> {
-  const { t, m, observer, o, variant, shows } = story;
+  const { t, m, app, observer, o, variant, shows } = story;
   const rapid = [6, 7, 8].map((v) => ({ ...fifth, config: { version: `v${v}`, message: `config number ${v}` } }));
   const last = rapid.at(-1)!;
   const beforeRapid = (await observer.revisions()).map((r) => r.name);
@@ -245,13 +255,13 @@ async function whenChangesComeFast(story: Story, fifth: ConfigState): Promise<vo
       )
       .catch(() => undefined);
   }, { shows });
-  const rapidServed = await servedConfigs(t, observer, converged);
+  const rapidServed = await servedConfigs(t, app, observer, converged);
   const rollouts = (await observer.revisions()).filter((r) => !beforeRapid.includes(r.name)).length;
   t.metric(`${variant} rollouts for 3 rapid changes`, rollouts);
   t.check(CHECKS.rapid, {
-    expected: { converged: true, oldPods: [], configs: [JSON.stringify(last.config)] },
+    expected: { converged: true, oldPods: [], ...(app.servedConfig ? { configs: [app.servedConfig(last)] } : {}) },
     observed: { converged: Boolean(converged), rollouts, ...rapidServed.observed },
-    pass: Boolean(converged) && rapidServed.observed.oldPods.length === 0 && rapidServed.observed.configs.length === 1 && rapidServed.observed.configs[0] === JSON.stringify(last.config),
+    pass: Boolean(converged) && servesOnly(rapidServed, app, last),
     reason: `each change may roll (this took ${rollouts}), but the last one must win: the template carries its hash and every pod serves it`,
     variant,
     chain: ['ConfigMap v6, v7, v8 600 ms apart', `${m.name} wrote ${m.written((await observer.deployment()).spec.template).config ?? 'nothing'}`, `${rollouts} new ReplicaSets`, `pods serving: ${rapidServed.pods.join(', ') || 'none'}`],
@@ -308,12 +318,24 @@ async function rolloutAfter(t: ScenarioContext<unknown>, observer: RolloutObserv
 const describeRollout = (r: RolloutResult) =>
   r.added.length ? r.added.map((rs) => `ReplicaSet ${rs.name} (revision ${rs.revision}, pod-template-hash ${rs.templateHash})`) : ['no new ReplicaSet'];
 
+interface Served {
+  /** Pods of the settled ReplicaSet. */
+  readonly pods: readonly string[];
+  /** Pods of any other; and what the settled ones answer on /config, where the app can be asked. */
+  readonly observed: { readonly oldPods: readonly string[]; readonly configs?: readonly string[] };
+}
+
+/** Every pod runs the settled ReplicaSet and, where the app can be asked, answers with config `s`. */
+const servesOnly = (served: Served, app: ConfigApp, s: ConfigState) =>
+  served.observed.oldPods.length === 0 && served.pods.length > 0
+  && (!app.servedConfig || (served.observed.configs?.length === 1 && served.observed.configs[0] === app.servedConfig(s)));
+
 /** After the rollout: pods still running another template, and what each new pod answers on /config. */
-async function servedConfigs(t: ScenarioContext<unknown>, observer: RolloutObserver, settled: Revision | undefined) {
+async function servedConfigs(t: ScenarioContext<unknown>, app: ConfigApp, observer: RolloutObserver, settled: Revision | undefined): Promise<Served> {
   const current = settled?.templateHash;
   if (!current) {
     const all = await observer.pods();
-    return { pods: [], observed: { oldPods: all.map((p) => p.name), configs: [] as string[] } };
+    return { pods: [], observed: { oldPods: all.map((p) => p.name), ...(app.servedConfig ? { configs: [] } : {}) } };
   }
   const pods = await t
     .waitFor('old pods to be gone', async () => {
@@ -321,18 +343,18 @@ async function servedConfigs(t: ScenarioContext<unknown>, observer: RolloutObser
       return all.every((p) => p.templateHash === current) ? all : undefined;
     }, 30_000)
     .catch(() => observer.pods());
+  const fresh = pods.filter((p) => p.templateHash === current);
+  const oldPods = pods.filter((p) => p.templateHash !== current).map((p) => p.name);
+  if (!app.servedConfig) return { pods: fresh.map((p) => p.name), observed: { oldPods } };
   const configs = await Promise.all(
-    pods
-      .filter((p) => p.templateHash === current && p.podIP)
+    fresh
+      .filter((p) => p.podIP)
       .map(async (p) => {
         const res = await getWithHost(`http://${p.podIP}:8080/config`, undefined).catch((err: Error) => ({ status: 0, body: err.message }));
         return res.status === 200 ? res.body.trim() : `HTTP ${res.status}: ${res.body.trim()}`;
       }),
   );
-  return {
-    pods: pods.filter((p) => p.templateHash === current).map((p) => p.name),
-    observed: { oldPods: pods.filter((p) => p.templateHash !== current).map((p) => p.name), configs: [...new Set(configs)] },
-  };
+  return { pods: fresh.map((p) => p.name), observed: { oldPods, configs: [...new Set(configs)] } };
 }
 
 /** A change that must roll nothing: no new ReplicaSet during the quiet window after it. */

@@ -85,4 +85,4 @@ export async function duringRollout(r: MidRollout, fault: ConfigFault): Promise<
   });
 }
 
-const selectorOf = (observer: RolloutObserver, rs: Revision) => `app=${observer.app},pod-template-hash=${rs.templateHash}`;
+const selectorOf = (observer: RolloutObserver, rs: Revision) => `${observer.selector},pod-template-hash=${rs.templateHash}`;

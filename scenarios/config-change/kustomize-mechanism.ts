@@ -5,8 +5,8 @@ import { execa } from 'execa';
 import { dump } from 'js-yaml';
 import { toolCommand } from '../../clusters/components/index.ts';
 import { apply } from '../scenario-apply.ts';
-import { SECRET_KEY, configData, configMap, service, workload, type ConfigState } from './config-app.ts';
-import { patchTemplateByHand, type Mechanism, type MechanismContext } from './mechanism.ts';
+import { SECRET_KEY, configData, configMap, workload, type ConfigState } from './config-app.ts';
+import { patchTemplateByHand, type Mechanism, type DemoContext } from './mechanism.ts';
 import { kustomizeNameSuffix } from './kustomize-hash.ts';
 
 const CONFIG_FILE = 'config.json';
@@ -17,7 +17,7 @@ const CONFIG_FILE = 'config.json';
  * references, and `kubectl apply --server-side -k` applies the lot, so a changed config is a new
  * name and a new template.
  */
-export async function kustomizeMechanism(c: MechanismContext): Promise<Mechanism> {
+export async function kustomizeMechanism(c: DemoContext): Promise<Mechanism> {
   const { t, names: n } = c;
   const dir = await mkdtemp(join(tmpdir(), 'testbed-kustomize-'));
   t.defer(() => rm(dir, { recursive: true, force: true }));
@@ -61,7 +61,7 @@ export async function kustomizeMechanism(c: MechanismContext): Promise<Mechanism
     hashOnCreate: true,
     async deploy(s) {
       await applyKustomization(s);
-      await apply(t, service(t.namespace, n));
+      await apply(t, c.app.service());
     },
     change: applyKustomization,
     // What a hand edit does: the generated ConfigMap changes in place, so no name and no template change.

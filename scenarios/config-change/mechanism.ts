@@ -1,7 +1,6 @@
 import type { ControllerName } from '../../clusters/provider.ts';
 import type { ScenarioContext } from '../../harness/scenario.ts';
-import { apply } from '../scenario-apply.ts';
-import { configData, configMap, secret, type AppNames, type ConfigState } from './config-app.ts';
+import type { AppNames, ConfigApp, ConfigState } from './config-app.ts';
 import type { PodTemplate, RolloutObserver } from './rollout-observer.ts';
 
 /** The ways a changed ConfigMap or Secret becomes a new pod template. */
@@ -39,20 +38,18 @@ export interface Mechanism {
 
 export interface MechanismContext {
   readonly t: ScenarioContext<unknown>;
-  readonly names: AppNames;
+  readonly app: ConfigApp;
   readonly observer: RolloutObserver;
   readonly unsafeRollout: boolean;
 }
 
-/** The app's three configs as plain objects, for the mechanisms whose users apply them as they are. */
-export async function applyConfigs(t: ScenarioContext<unknown>, n: AppNames, s: ConfigState): Promise<void> {
-  await apply(t, configMap(t.namespace, n.config, configData(s), s.configLabels));
-  await apply(t, secret(t.namespace, n.secret, s.token));
-  await apply(t, configMap(t.namespace, n.unrelated, { value: s.unrelated }));
+/** The mechanisms that run only the demo app, whose configs and references they know by name. */
+export interface DemoContext extends MechanismContext {
+  readonly names: AppNames;
 }
 
-/** A container env var's value in the template. */
-export const envValue = (template: PodTemplate, name: string) => template.spec.containers[0]?.env?.find((e) => e.name === name)?.value;
+/** An env var's value in any container of the template. */
+export const envValue = (template: PodTemplate, name: string) => template.spec.containers.flatMap((c) => c.env ?? []).find((e) => e.name === name)?.value;
 
 /** A partial Deployment, server-side applied by its own field manager: what a person editing the template by hand does. */
 export async function patchTemplateByHand(t: ScenarioContext<unknown>, app: string, template: Record<string, unknown>): Promise<void> {

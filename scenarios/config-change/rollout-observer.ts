@@ -46,6 +46,8 @@ export class RolloutObserver {
     private readonly kube: KubeClient,
     private readonly namespace: string,
     readonly app: string,
+    /** The label selector of the Deployment's pods. */
+    readonly selector = `app=${app}`,
   ) {}
 
   async deployment(): Promise<Deployment> {
@@ -54,7 +56,7 @@ export class RolloutObserver {
 
   /** The Deployment's ReplicaSets, oldest revision first. */
   async revisions(): Promise<Revision[]> {
-    const list = await this.kube.call<{ items: ReplicaSetObject[] }>('GET', `/apis/apps/v1/namespaces/${this.namespace}/replicasets?labelSelector=${encodeURIComponent(`app=${this.app}`)}`);
+    const list = await this.kube.call<{ items: ReplicaSetObject[] }>('GET', `/apis/apps/v1/namespaces/${this.namespace}/replicasets?labelSelector=${encodeURIComponent(this.selector)}`);
     return list.items
       .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === this.app))
       .map((rs) => ({
@@ -69,7 +71,7 @@ export class RolloutObserver {
   }
 
   async pods(): Promise<ServingPod[]> {
-    const list = await this.kube.call<{ items: PodObject[] }>('GET', `/api/v1/namespaces/${this.namespace}/pods?labelSelector=${encodeURIComponent(`app=${this.app}`)}`);
+    const list = await this.kube.call<{ items: PodObject[] }>('GET', `/api/v1/namespaces/${this.namespace}/pods?labelSelector=${encodeURIComponent(this.selector)}`);
     return list.items.map((p) => ({ name: p.metadata.name, templateHash: p.metadata.labels?.['pod-template-hash'] ?? '', podIP: p.status?.podIP, terminating: Boolean(p.metadata.deletionTimestamp) }));
   }
 

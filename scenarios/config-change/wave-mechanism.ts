@@ -1,13 +1,13 @@
 import { apply } from '../scenario-apply.ts';
-import { SECRET_KEY, configData, service, workload } from './config-app.ts';
-import { applyConfigs, patchTemplateByHand, type Mechanism, type MechanismContext } from './mechanism.ts';
+import { SECRET_KEY, configData } from './config-app.ts';
+import { patchTemplateByHand, type Mechanism, type DemoContext } from './mechanism.ts';
 import { waveConfigHash } from './wave-hash.ts';
 
 const OPT_IN = 'wave.pusher.com/update-on-config-change';
 const CONFIG_HASH = 'wave.pusher.com/config-hash';
 
 /** Wave: one sha256 over every config the pod spec references, in the template annotation `wave.pusher.com/config-hash`. */
-export function waveMechanism(c: MechanismContext): Mechanism {
+export function waveMechanism(c: DemoContext): Mechanism {
   const { t, names: n } = c;
   return {
     name: 'wave',
@@ -15,14 +15,14 @@ export function waveMechanism(c: MechanismContext): Mechanism {
     controller: { name: 'wave', flags: [] },
     hashOnCreate: true,
     async deploy(s) {
-      await applyConfigs(t, n, s);
-      await apply(t, workload(t.namespace, n, { annotations: { [OPT_IN]: 'true' }, configRef: n.config, secretRef: n.secret, unsafeRollout: c.unsafeRollout }));
-      await apply(t, service(t.namespace, n));
+      await c.app.applyConfigs(t, s);
+      await apply(t, c.app.deployment({ annotations: { [OPT_IN]: 'true' }, unsafeRollout: c.unsafeRollout }));
+      await apply(t, c.app.service());
     },
-    change: (s) => applyConfigs(t, n, s),
-    bypass: (s) => applyConfigs(t, n, s),
+    change: (s) => c.app.applyConfigs(t, s),
+    bypass: (s) => c.app.applyConfigs(t, s),
     async writeByHand(s, hash) {
-      await applyConfigs(t, n, s);
+      await c.app.applyConfigs(t, s);
       await patchTemplateByHand(t, n.app, { metadata: { annotations: { [CONFIG_HASH]: hash } } });
     },
     written(template) {

@@ -1,4 +1,4 @@
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { expect } from 'chai';
@@ -111,6 +111,31 @@ describe('config-change with the real Reloader, kustomize and Wave on the embedd
     expect(decidedBy(report).name).to.match(/^\(d\) /);
     const d = attempt(report).checks.find((c) => c.name.startsWith('(d)'))!;
     expect((d.observed as { failures: number }).failures).to.be.above(0);
+  });
+
+  describe("a user's Deployment (--set workload=FILE), with its own annotations, selector and names", () => {
+    const example = 'examples/checkout-workload.yaml';
+
+    it('passes with both Reloader strategies: one rollout per change, the right hash, no request lost, and the Secret value nowhere', async () => {
+      const { result, report, reportDir } = await run(['--set', `workload=${example}`]);
+      expect(result.exitCode, result.all).to.equal(0);
+      const a = attempt(report);
+      expect(a.matrix!.variants).to.deep.equal(['reloader', 'reloader-annotations']);
+      for (const row of a.matrix!.rows) for (const v of ['reloader', 'reloader-annotations']) expect(row.results[v], `${row.check} ${v}`).to.equal('pass');
+      const rightHash = a.checks.find((c) => c.variant === 'reloader' && c.name.startsWith('(b)'))!;
+      expect(rightHash.chain!.join(' ')).to.match(/ReplicaSet checkout-\w+ \(revision 2/);
+      expect(a.checks.find((c) => c.variant === 'reloader' && c.name.startsWith('(c)'))!.reason).to.include('cannot ask your app for its config');
+      for (const file of await filesUnder(reportDir)) expect((await readFile(file)).toString('latin1').match(/tb-[0-9a-f]{24}/g), file).to.equal(null);
+    });
+
+    it('fails (a) when the Deployment carries no Reloader annotation: the user\'s annotations are kept as they are', async () => {
+      const file = join(stateDir, 'no-annotation.yaml');
+      await writeFile(file, (await readFile(example, 'utf8')).replace(/^\s+reloader\.stakater\.com\/auto: "true"\n/m, '').replace(/^  annotations:\n/m, ''));
+      expect(await readFile(file, 'utf8')).to.not.include('reloader.stakater.com');
+      const { result, report } = await run(['--set', `workload=${file}`, '--set', 'controller=reloader', '--set', 'rolloutSeconds=5']);
+      expect(result.exitCode, result.all).to.equal(1);
+      expect(decidedBy(report).name).to.match(/^\(a\) /);
+    });
   });
 
   describe('under faults mid-rollout: the verdict stays the one without the fault', () => {

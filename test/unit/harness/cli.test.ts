@@ -110,6 +110,24 @@ describe('scenario CLI bad input', () => {
       expect(await readdir(join(temp.dir(), 'state')).catch(() => []), 'state made').to.deep.equal([]);
     });
 
+    it('a workload file that cannot work, or one with a mechanism it cannot run, exits 2 naming the field, and no cluster state is made', async () => {
+      const file = join(temp.dir(), 'workload.yaml');
+      await writeFile(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: x, ports: [{containerPort: 80}]}]}\n');
+      const r = await runCli(['scenario', 'config-change', '--set', `workload=${file}`], env());
+      expect(r.exitCode, r.all).to.equal(2);
+      expect(firstLine(r.stderr)).to.equal(`error: scenario config-change: --set workload=${file}: ${file}: Deployment web: spec.template.spec references no ConfigMap of the file (in a volume, envFrom or configMapKeyRef): the story changes one the Deployment uses`);
+      const kustomize = await runCli(['scenario', 'config-change', '--set', 'workload=examples/checkout-workload.yaml', '--set', 'controller=kustomize'], env());
+      expect(kustomize.exitCode, kustomize.all).to.equal(2);
+      expect(firstLine(kustomize.stderr)).to.match(/^error: scenario config-change: --set workload runs with controller reloader, reloader-annotations or all \(both of them\), not kustomize: kustomize renames only/);
+      const named = await runCli(['scenario', 'config-change', '--set', 'workload=examples/checkout-workload.yaml', '--set', 'discovery=named'], env());
+      expect(named.exitCode, named.all).to.equal(2);
+      expect(firstLine(named.stderr)).to.equal("error: scenario config-change: --set discovery applies to the demo app: a workload file's own annotations say how Reloader finds it");
+      const path = await runCli(['scenario', 'config-change', '--set', 'path=healthz'], env());
+      expect(path.exitCode, path.all).to.equal(2);
+      expect(firstLine(path.stderr)).to.equal('error: scenario config-change: --set path=healthz: expected a URL path starting with /, printable ASCII and no spaces');
+      expect(await readdir(join(temp.dir(), 'state')).catch(() => []), 'state made').to.deep.equal([]);
+    });
+
     it('an image map that cannot work, or --images on another provider, exits 2 naming the entry, and no cluster state is made', async () => {
       const file = join(temp.dir(), 'images.yaml');
       await writeFile(file, 'images:\n  registry.example.com/web:\n    command: node server.js\n');
