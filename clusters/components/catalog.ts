@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { versions, type ComponentName } from './versions.ts';
+import { prometheusModuleVersion, versions, type ComponentName } from './versions.ts';
 
 /** One file of an official release, with the checksum that vouches for it. */
 export interface ReleaseArtifact {
@@ -162,41 +162,44 @@ const etcd: ComponentSpec = {
   },
 };
 
-const prometheus: ComponentSpec = {
+const prometheusAt = (version: string): ComponentSpec => ({
   name: 'prometheus',
-  version: versions.prometheus,
+  version,
   scope: 'core',
   binaries: ['prometheus'],
   release: {
     baseUrl: 'https://github.com/prometheus/prometheus/releases/download',
     artifact: (_binary, base) => {
-      const archive = `prometheus-${versions.prometheus.slice(1)}.linux-${goArch}`;
+      const archive = `prometheus-${version.slice(1)}.linux-${goArch}`;
       return {
-        url: `${base}/${versions.prometheus}/${archive}.tar.gz`,
-        checksumUrl: `${base}/${versions.prometheus}/sha256sums.txt`,
+        url: `${base}/${version}/${archive}.tar.gz`,
+        checksumUrl: `${base}/${version}/sha256sums.txt`,
         checksumEntry: `${archive}.tar.gz`,
         archiveMember: `${archive}/prometheus`,
       };
     },
   },
   goBuild: {
-    moduleDir: wrapperModule('prometheus'),
+    ...wrapperAt('prometheus', version),
     mainPackage: 'github.com/prometheus/prometheus/cmd/prometheus',
     output: 'prometheus',
-    ldflags: [`-X github.com/prometheus/common/version.Version=${versions.prometheus.slice(1)}`, '-X github.com/prometheus/common/version.Branch=HEAD'],
+    ldflags: [`-X github.com/prometheus/common/version.Version=${version.slice(1)}`, '-X github.com/prometheus/common/version.Branch=HEAD'],
     // Only Kubernetes service discovery is used; the rest would double the build.
     tags: ['remove_all_sd', 'enable_kubernetes_sd'],
   },
-};
+});
 
 /** The module the wrapper of each component `--component` can move to another version. */
-export const OVERRIDABLE_MODULES = { flagger: 'github.com/fluxcd/flagger', reloader: 'github.com/stakater/Reloader' } as const;
+export const OVERRIDABLE_MODULES = { flagger: 'github.com/fluxcd/flagger', reloader: 'github.com/stakater/Reloader', prometheus: 'github.com/prometheus/prometheus' } as const;
 export type OverridableComponent = keyof typeof OVERRIDABLE_MODULES;
+
+/** The module version of a component's release: Prometheus 3.x.y is published as v0.3xx.y, the others as themselves. */
+export const moduleVersionOf = (name: OverridableComponent, version: string) => (name === 'prometheus' ? prometheusModuleVersion(version) : version);
 
 /** The wrapper module's build, at the pin or moved to `version`. */
 const wrapperAt = (name: OverridableComponent, version: string) => ({
   moduleDir: wrapperModule(name),
-  ...(version === versions[name] ? {} : { retarget: { module: OVERRIDABLE_MODULES[name], version } }),
+  ...(version === versions[name] ? {} : { retarget: { module: OVERRIDABLE_MODULES[name], version: moduleVersionOf(name, version) } }),
 });
 
 const flaggerAt = (version: string): ComponentSpec => ({
@@ -327,13 +330,13 @@ const kubectl: ComponentSpec = {
 };
 
 export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = {
-  kubernetes, etcd, prometheus, flagger: flaggerAt(versions.flagger), reloader: reloaderAt(versions.reloader), wave, vegeta, actionlint, kind, istioctl, kubectl,
+  kubernetes, etcd, prometheus: prometheusAt(versions.prometheus), flagger: flaggerAt(versions.flagger), reloader: reloaderAt(versions.reloader), wave, vegeta, actionlint, kind, istioctl, kubectl,
 };
 
 /** Versions a run asks for instead of the pins (`--component NAME=VERSION`). */
 export type ComponentVersions = Readonly<Partial<Record<OverridableComponent, string>>>;
 
-const AT_VERSION: Readonly<Record<OverridableComponent, (version: string) => ComponentSpec>> = { flagger: flaggerAt, reloader: reloaderAt };
+const AT_VERSION: Readonly<Record<OverridableComponent, (version: string) => ComponentSpec>> = { flagger: flaggerAt, reloader: reloaderAt, prometheus: prometheusAt };
 
 export const isOverridable = (name: string): name is OverridableComponent => name in OVERRIDABLE_MODULES;
 

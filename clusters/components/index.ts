@@ -5,6 +5,7 @@ export {
   componentOf,
   goRecipe,
   isOverridable,
+  moduleVersionOf,
   overrideEnvVar,
   LOCAL_TOOLS,
   OVERRIDABLE_MODULES,

@@ -7,7 +7,7 @@ import type { ControllerName, Controllers } from '../provider.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { installCrds, applyAll } from './cluster-setup.ts';
 import { ClusterPaths, readClusterInfo, writeClusterInfo, type ClusterInfo } from './cluster-state.ts';
-import { adminClient, describeSource } from './embedded-cluster.ts';
+import { adminClient, describeVersion } from './embedded-cluster.ts';
 import { Flagger } from './flagger.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { Reloader } from './reloader.ts';
@@ -105,8 +105,8 @@ async function startAddon(addon: Addon, version: string, flags: readonly string[
     return {
       info: {
         ...info,
-        versions: { ...info.versions, [addon]: describeSource(binary!) + (version === versions[addon] ? '' : `, --component ${addon}=${version} over the pin ${versions[addon]}`) },
-        addonVersions: { ...info.addonVersions, [addon]: version },
+        versions: { ...info.versions, [addon]: describeVersion(binary!, addon, version) },
+        componentVersions: { ...info.componentVersions, [addon]: version },
         processes: { ...info.processes, [addon]: component.process.pid! },
         ports: { ...info.ports, [addon]: port },
         addonFlags: { ...info.addonFlags, [addon]: flags },
@@ -128,7 +128,7 @@ async function clusterRecord(name: string, addons: readonly string[]): Promise<{
 const sameFlags = (a: readonly string[] | undefined, b: readonly string[]) => a !== undefined && a.length === b.length && a.every((f, i) => f === b[i]);
 
 /** The version an add-on runs at unless a run asks for another. */
-const runningVersion = (addon: Addon, info: ClusterInfo) => info.addonVersions?.[addon] ?? versions[addon];
+const runningVersion = (addon: Addon, info: ClusterInfo) => info.componentVersions?.[addon] ?? versions[addon];
 
 /**
  * Makes sure each add-on runs in the named cluster at the version `wanted` names (else its pin),

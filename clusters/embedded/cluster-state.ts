@@ -46,8 +46,8 @@ export interface ClusterInfo {
   readonly ports: Readonly<Record<string, number>>;
   /** The flags each add-on was last started with, so a scenario asking for others restarts it. */
   readonly addonFlags?: Readonly<Record<string, readonly string[]>>;
-  /** The version each running add-on was started at: its pin, or what `--component` asked for. */
-  readonly addonVersions?: Readonly<Record<string, string>>;
+  /** The version each add-on, and Prometheus, was last started at, where `--component` asked for another than the pin. */
+  readonly componentVersions?: Readonly<Record<string, string>>;
   /** The image map the node agent was started with (`--images`), and a digest of what it said then. */
   readonly images?: { readonly file: string; readonly digest: string };
   readonly startedAt: string;

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { istioCrdManifest, istioCrds, provisionBinaries, versions, type ResolvedBinary } from '../components/index.ts';
+import { istioCrdManifest, istioCrds, provisionBinaries, versions, type ComponentVersions, type ResolvedBinary } from '../components/index.ts';
 import { findOwnedProcesses, freePort, isAlive, reapOwnedProcesses, terminate, type LocalProcess } from '../process/index.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import {
@@ -394,4 +394,42 @@ export function clusterPrometheus(paths: ClusterPaths, binary: string, ports: Re
 /** `v1.36.3 (go-build)` or `override: TESTBED_ETCD_BIN=…`. */
 export function describeSource(b: ResolvedBinary): string {
   return b.source.kind === 'override' ? `override ${b.source.via}` : `${b.version} (${b.source.provenance.method})`;
+}
+
+/** {@link describeSource}, and which `--component` moved it from the pin, if one did. */
+export function describeVersion(b: ResolvedBinary, name: keyof typeof versions, version: string): string {
+  return describeSource(b) + (version === versions[name] ? '' : `, --component ${name}=${version} over the pin ${versions[name]}`);
+}
+
+/**
+ * Restarts the cluster's Prometheus, on its port and data, at the version `wanted` names (else
+ * the pin) when it runs another: it starts with the cluster, at the pin.
+ */
+export async function ensurePrometheus(name: string, wanted: ComponentVersions, progress: Progress = silentProgress): Promise<ClusterInfo> {
+  const paths = new ClusterPaths(name);
+  const info = await readClusterInfo(paths);
+  if (!info) throw new Error(`no cluster "${name}" to run prometheus in`);
+  const version = wanted.prometheus ?? versions.prometheus;
+  if ((info.componentVersions?.prometheus ?? versions.prometheus) === version) return info;
+  const { prometheus: binary } = await provisionBinaries(['prometheus'], { progress, versions: { prometheus: version } });
+  const pid = info.processes.prometheus;
+  if (pid !== undefined) await terminate(pid, 10_000);
+  const prometheus = clusterPrometheus(paths, binary!.path, info.ports);
+  const task = progress.begin(`restart prometheus at ${version}${version === versions.prometheus ? ', the pin' : ''}, on its port and data`);
+  progress.command([prometheus.process.options.command, ...prometheus.process.options.args]);
+  try {
+    await prometheus.start();
+  } catch (err) {
+    task.end('failed');
+    throw err;
+  }
+  task.end('done');
+  const next: ClusterInfo = {
+    ...info,
+    versions: { ...info.versions, prometheus: describeVersion(binary!, 'prometheus', version) },
+    processes: { ...info.processes, prometheus: prometheus.process.pid! },
+    componentVersions: { ...info.componentVersions, prometheus: version },
+  };
+  await writeClusterInfo(paths, next);
+  return next;
 }

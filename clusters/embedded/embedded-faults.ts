@@ -33,7 +33,8 @@ export function embeddedFaults(name: string): Faults {
       const pid = info.processes[component];
       if (pid !== undefined && (await isAlive(pid))) await terminate(pid, STOP_GRACE_MS);
       return async () => {
-        const { [component]: binary } = await provisionBinaries([component]);
+        // At the version it ran at: `--component prometheus=` may have moved it from the pin.
+        const { [component]: binary } = await provisionBinaries([component], { versions: info.componentVersions ?? {} });
         let restarted;
         if (component === 'prometheus') {
           restarted = clusterPrometheus(paths, binary!.path, info.ports);

@@ -6,7 +6,7 @@ import { ADDONS, embeddedControllers, ensureAddons } from './addons.ts';
 import type { ClusterInfo } from './cluster-state.ts';
 import { embeddedFaults } from './embedded-faults.ts';
 import { embeddedLogs } from './embedded-logs.ts';
-import { clusterHealth, downCluster } from './embedded-cluster.ts';
+import { clusterHealth, downCluster, ensurePrometheus } from './embedded-cluster.ts';
 import { ImageMapError, readImageMap } from './node-agent/index.ts';
 
 export interface EmbeddedProviderOptions {
@@ -15,7 +15,7 @@ export interface EmbeddedProviderOptions {
   readonly up: (options: { readonly name: string; readonly progress: Progress; readonly imagesFile?: string }) => Promise<ClusterInfo>;
   /** The user's image map (`--images`): the node agent of a cluster started here reads it; a running one must have. */
   readonly imagesFile?: string;
-  /** Add-ons to run at other versions than their pins. */
+  /** Add-ons, and Prometheus, to run at other versions than their pins. */
   readonly components?: ComponentVersions;
 }
 
@@ -33,6 +33,7 @@ export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
       };
       try {
         if (startedHere) await o.up({ name: o.name, progress, ...(o.imagesFile === undefined ? {} : { imagesFile: o.imagesFile }) });
+        await ensurePrometheus(o.name, o.components ?? {}, progress);
         // Wave is started by the scenario that asks for it, which reports when it cannot be had.
         const info = await ensureAddons(o.name, ADDONS.filter((a) => a !== 'wave' && needs.has(a)), progress, o.components);
         return {

@@ -1,4 +1,4 @@
-import { goModuleSource, isOverridable, OVERRIDABLE_MODULES, versions, type ComponentVersions } from '../../clusters/components/index.ts';
+import { goModuleSource, isOverridable, moduleVersionOf, OVERRIDABLE_MODULES, versions, type ComponentVersions } from '../../clusters/components/index.ts';
 import type { Progress } from '../../clusters/progress.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -13,11 +13,12 @@ export async function componentVersions(values: readonly string[], run: { readon
   for (const value of values) {
     const [name = '', version = ''] = value.split('=', 2);
     if (!isOverridable(name)) {
-      throw new UsageError(`--component ${value}: only ${Object.keys(OVERRIDABLE_MODULES).join(' and ')} can run at another version than the pin (the control plane and Prometheus start with the cluster)`);
+      throw new UsageError(`--component ${value}: only ${Object.keys(OVERRIDABLE_MODULES).join(', ')} can run at another version than the pin (the control plane is the cluster)`);
     }
     if (!/^v\d+\.\d+\.\d+$/.test(version)) throw new UsageError(`--component ${value}: expected NAME=vX.Y.Z, e.g. ${name}=${versions[name]}`);
-    if (!run.addons.includes(name)) throw new UsageError(`--component ${value}: no selected scenario runs ${name}`);
-    await goModuleSource(OVERRIDABLE_MODULES[name], version, progress).catch((err: Error) => {
+    // Every embedded cluster runs Prometheus; an add-on runs only for the scenarios that need it.
+    if (name !== 'prometheus' && !run.addons.includes(name)) throw new UsageError(`--component ${value}: no selected scenario runs ${name}`);
+    await goModuleSource(OVERRIDABLE_MODULES[name], moduleVersionOf(name, version), progress).catch((err: Error) => {
       throw new UsageError(`--component ${value}: ${name} ${version} cannot be had: ${err.message.split('\n')[0]}`);
     });
     wanted[name] = version;

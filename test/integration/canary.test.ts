@@ -25,6 +25,7 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     return { result, report, reportDir, seconds: (Date.now() - started) / 1000 };
   };
   const decidedBy = (report: RunReport) => report.scenarios[0]!.attempts[0]!.decidedBy as { kind: string; name?: string };
+  const clusterInfo = async () => JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
   /** Each check's status by its letter: `(a)` → `fail`. */
   const statuses = (report: RunReport) => Object.fromEntries(report.scenarios[0]!.checks.map((c) => [c.name.slice(0, 3), c.status]));
 
@@ -157,11 +158,17 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     });
   });
 
-  describe('another version of a pinned add-on (--component NAME=VERSION)', () => {
-    it("passes bad-canary with the previous minor of Flagger, built into the cache, and the report's versions say it was overridden", async () => {
-      const { result, report } = await run(['bad-canary', '--component', `flagger=${previousMinors.flagger}`]);
+  describe('another version of a pinned add-on or of Prometheus (--component NAME=VERSION)', () => {
+    it("passes bad-canary with the previous minors of Flagger and Prometheus, built into the cache, Prometheus restarted on its port and data, and the report's versions say both were overridden", async () => {
+      const buildVersion = async () => ((await (await fetch(`${(await clusterInfo()).prometheusUrl}/api/v1/status/buildinfo`)).json()) as { data: { version: string } }).data.version;
+      const before = (await clusterInfo()).processes.prometheus;
+      const { result, report } = await run(['bad-canary', '--component', `flagger=${previousMinors.flagger}`, '--component', `prometheus=${previousMinors.prometheus}`]);
       expect(result.exitCode, result.all).to.equal(0);
-      expect(report.versions.flagger).to.match(new RegExp(`^${previousMinors.flagger} \\(.*\\), --component flagger=${previousMinors.flagger} over the pin ${versions.flagger}$`));
+      for (const name of ['flagger', 'prometheus'] as const) {
+        expect(report.versions[name]).to.match(new RegExp(`^${previousMinors[name]} \\(.*\\), --component ${name}=${previousMinors[name]} over the pin ${versions[name]}$`));
+      }
+      expect((await clusterInfo()).processes.prometheus, 'a new Prometheus process').to.not.equal(before);
+      expect(await buildVersion()).to.equal(previousMinors.prometheus.slice(1));
     });
 
     it('refuses a Flagger version the module proxy does not have, naming what was tried, before any cluster work', async () => {
@@ -179,8 +186,9 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
       expect(result.exitCode, result.all).to.equal(0);
       const attempt = report.scenarios[0]!.attempts[0]!;
       expect(attempt.tunables.canary).to.equal('examples/strict-gate.yaml');
-      // After the --component run above on this cluster, a run without it is back on the pin.
+      // After the --component runs above on this cluster, a run without them is back on the pins.
       expect(report.versions.flagger).to.match(new RegExp(`^${versions.flagger} \\(`));
+      expect(report.versions.prometheus).to.match(new RegExp(`^${versions.prometheus} \\(`));
       const halts = attempt.timeline.filter((e) => e.kind === 'kube-event' && /^Canary\/web Synced: Halt \S+ advancement error-rate \d/.test(e.message));
       expect(halts.length, 'halts by the file\'s error-rate template').to.be.greaterThan(0);
       expect(report.scenarios[0]!.checks.find((c) => c.name.startsWith('(a)'))?.expected).to.match(/\(2 \+ 1\) × 10 s/);
@@ -195,7 +203,6 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
   });
 
   describe('under faults: the verdict stays the one without the fault, or becomes error when the gate cannot judge', () => {
-    const clusterInfo = async () => JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
     const notes = (report: RunReport) => report.scenarios[0]!.attempts[0]!.timeline.filter((e) => e.kind === 'note').map((e) => e.message);
     const faultStep = (report: RunReport, fault: string) => report.scenarios[0]!.attempts[0]!.timeline.find((e) => e.kind === 'step-begin' && e.message === `when: fault ${fault}`);
 

@@ -132,7 +132,7 @@ describe('config-change with the real Reloader, kustomize and Wave on the embedd
       const file = join(stateDir, 'no-annotation.yaml');
       await writeFile(file, (await readFile(example, 'utf8')).replace(/^\s+reloader\.stakater\.com\/auto: "true"\n/m, '').replace(/^  annotations:\n/m, ''));
       expect(await readFile(file, 'utf8')).to.not.include('reloader.stakater.com');
-      const { result, report } = await run(['--set', `workload=${file}`, '--set', 'controller=reloader', '--set', 'rolloutSeconds=5']);
+      const { result, report } = await run(['--set', `workload=${file}`, '--set', 'controller=reloader', '--set', 'rolloutSeconds=5', '--set', 'quietSeconds=1']);
       expect(result.exitCode, result.all).to.equal(1);
       expect(decidedBy(report).name).to.match(/^\(a\) /);
     });

@@ -18,6 +18,16 @@ describe('--component NAME=VERSION', () => {
     expect(componentOf('etcd', { flagger: 'v1.43.0' })).to.equal(catalog.etcd);
   });
 
+  it('builds prometheus at the asked release from its wrapper module, moved to the Go module version of that release', () => {
+    const prometheus = componentOf('prometheus', { prometheus: 'v3.15.1' });
+    const recipe = goRecipe(prometheus);
+    expect(prometheus.version).to.equal('v3.15.1');
+    expect(recipe).to.deep.include({ retarget: { module: 'github.com/prometheus/prometheus', version: 'v0.315.1' }, tags: ['remove_all_sd', 'enable_kubernetes_sd'] });
+    expect(recipe.ldflags).to.include('-X github.com/prometheus/common/version.Version=3.15.1');
+    expect(prometheus.release!.artifact('prometheus', 'https://example.invalid').url).to.equal('https://example.invalid/v3.15.1/prometheus-3.15.1.linux-amd64.tar.gz');
+    expect(goRecipe(catalog.prometheus)).to.not.have.property('retarget');
+  });
+
   const refused = async (values: string[], message: string | RegExp, run = { provider: 'embedded', addons: ['flagger'] }) => {
     const err = await componentVersions(values, run, silentProgress).then(() => undefined, (e: Error) => e);
     expect(err, String(err)).to.be.instanceOf(UsageError);
@@ -26,7 +36,7 @@ describe('--component NAME=VERSION', () => {
   };
 
   it('refuses, in one line, a component that cannot move, a malformed version, another provider, or an add-on no scenario runs', async () => {
-    await refused(['kubernetes=v1.35.0'], '--component kubernetes=v1.35.0: only flagger and reloader can run at another version than the pin (the control plane and Prometheus start with the cluster)');
+    await refused(['kubernetes=v1.35.0'], '--component kubernetes=v1.35.0: only flagger, reloader, prometheus can run at another version than the pin (the control plane is the cluster)');
     await refused(['flagger=1.43'], '--component flagger=1.43: expected NAME=vX.Y.Z, e.g. flagger=v1.44.0');
     await refused(['flagger=v1.43.0'], "--component applies to --provider embedded; the kubeconfig provider runs its cluster's own controllers", { provider: 'kubeconfig', addons: ['flagger'] });
     await refused(['reloader=v1.3.0'], '--component reloader=v1.3.0: no selected scenario runs reloader');
@@ -36,6 +46,8 @@ describe('--component NAME=VERSION', () => {
     const saved = process.env.GOPROXY;
     process.env.GOPROXY = 'off';
     try {
+      // Prometheus is fetched by its module version, which the message names.
+      await refused(['prometheus=v3.99.0'], /^--component prometheus=v3\.99\.0: prometheus v3\.99\.0 cannot be had: cannot fetch github\.com\/prometheus\/prometheus@v0\.399\.0 through the Go module proxy: .*GOPROXY=off/, { provider: 'embedded', addons: [] });
       await refused(['flagger=v1.0.999'], /^--component flagger=v1\.0\.999: flagger v1\.0\.999 cannot be had: cannot fetch github\.com\/fluxcd\/flagger@v1\.0\.999 through the Go module proxy: .*GOPROXY=off/);
     } finally {
       if (saved === undefined) delete process.env.GOPROXY;
