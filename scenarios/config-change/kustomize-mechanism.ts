@@ -52,8 +52,8 @@ export async function kustomizeMechanism(c: DemoContext): Promise<Mechanism> {
     if (res.exitCode !== 0) throw new Error(`kubectl apply --server-side -k ${dir} exited ${res.exitCode}: ${res.stderr || res.stdout}`);
   };
   const expected = (s: ConfigState) => ({
-    config: kustomizeNameSuffix({ kind: 'ConfigMap', name: n.config, data: configData(s) }),
-    secret: kustomizeNameSuffix({ kind: 'Secret', name: n.secret, type: 'Opaque', data: { [SECRET_KEY]: Buffer.from(s.token).toString('base64') } }),
+    config: kustomizeNameSuffix({ kind: 'ConfigMap', name: n.config, data: c.app.configContent(s).data }),
+    secret: kustomizeNameSuffix({ kind: 'Secret', name: n.secret, type: 'Opaque', data: c.app.secretData(s) }),
   });
   return {
     name: 'kustomize',

@@ -1,5 +1,5 @@
 import { apply } from '../scenario-apply.ts';
-import { SECRET_KEY, configData } from './config-app.ts';
+import { SECRET_KEY } from './config-app.ts';
 import { patchTemplateByHand, type Mechanism, type DemoContext } from './mechanism.ts';
 import { waveConfigHash } from './wave-hash.ts';
 
@@ -32,8 +32,8 @@ export function waveMechanism(c: DemoContext): Mechanism {
     expected(s) {
       const hash = waveConfigHash(
         [
-          { kind: 'ConfigMap', name: n.config, data: configData(s) },
-          { kind: 'Secret', name: n.secret, data: { [SECRET_KEY]: Buffer.from(s.token).toString('base64') } },
+          { kind: 'ConfigMap', name: n.config, data: c.app.configContent(s).data },
+          { kind: 'Secret', name: n.secret, data: c.app.secretData(s) },
         ],
         [
           { kind: 'ConfigMap', name: n.config, allKeys: true },

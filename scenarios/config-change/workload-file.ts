@@ -179,7 +179,7 @@ export function workloadApp(w: WorkloadFile, namespace: string): ConfigApp {
     selector: w.selector,
     configContainer: w.configContainer,
     configContent,
-    secretData: (s) => ({ ...(secret?.data as Record<string, string> | undefined), ...base64(secret?.stringData), [TOKEN_KEY]: Buffer.from(s.token).toString('base64') }),
+    secretData: (s) => ({ ...(secret?.data as Record<string, string> | undefined), ...base64({ ...(isObject(secret?.stringData) ? secret.stringData : {}), [TOKEN_KEY]: s.token }) }),
     async applyConfigs(t, s) {
       for (const cm of w.configMaps) {
         if (cm !== changed) await apply(t, inNamespace(cm, namespace));
