@@ -48,8 +48,11 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** "v1.43.0 (built from source)" and "v1.43.0 (downloaded)" are the same version. */
-const versionOf = (described: string) => described.replace(/\s*\(.*\)\s*$/, '');
+/**
+ * "v1.43.0 (go-build)", "v1.43.0 (downloaded)" and "v1.43.0 (go-build), --component flagger=v1.43.0
+ * over the pin v1.44.0" are the same version.
+ */
+const versionOf = (described: string) => described.replace(/\s*\(.*$/, '');
 
 /**
  * Groups the runs by the versions that differ between them: the label names only those, so a

@@ -38,6 +38,12 @@ describe('the trend over saved runs', () => {
     ]);
   });
 
+  it("names a version --component moved from the pin by the version alone, as the nightly matrix's runs record it", () => {
+    const moved = 'v1.35.4 (go-build), --component kubernetes=v1.35.4 over the pin v1.36.3';
+    const trend = trendOf(saved(nightlyRun(1, { rollbackSeconds: 10 }), { ...nightlyRun(2, { rollbackSeconds: 12 }), versions: { kubernetes: moved, flagger: 'v1.44.0 (go-build)' } }));
+    expect(trend.scenarios[0]!.series.map((s) => s.label)).to.deep.equal(['kubernetes v1.36.3', 'kubernetes v1.35.4']);
+  });
+
   it('is one series when no version differs', () => {
     expect(trendOf(saved(nightlyRun(1, { rollbackSeconds: 10 }), nightlyRun(2, { rollbackSeconds: 10 }))).scenarios[0]!.series).to.deep.equal([{ label: 'all runs', runs: [0, 1] }]);
   });
