@@ -1,4 +1,4 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
@@ -6,7 +6,8 @@ import { previousMinors, versions } from '../../clusters/components/index.ts';
 import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import { scenarioAnchor, type RunReport } from '../../reports/index.ts';
 import { defaultSuite } from '../../scenarios/index.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, waitFor } from '../helpers/cli.ts';
+import { filesUnder } from '../helpers/files-under.ts';
 import { ourListeners, type Listener } from '../helpers/listeners.ts';
 import { closeBrowser, openReport } from '../helpers/report-browser.ts';
 import { testStateDir } from '../helpers/test-state.ts';
@@ -41,7 +42,7 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  it('passes the default suite within 9 minutes, every listener of ours on loopback, with Flagger shown in the report and the series charts need', async function () {
+  it('passes the default suite within 9 minutes, every listener of ours on loopback, with Flagger shown in the report and the series charts need, config-change side by side, and no Secret value leaked', async function () {
     this.timeout(900_000);
     const listeners: Listener[] = [];
     let running = true;
@@ -66,6 +67,40 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     expect([...series]).to.include.members(['canary weight', 'success rate %', 'p99 ms', 'load rps', 'load errors', 'canary phase']);
     expect(bad.timeline.some((e) => e.kind === 'kube-event' && e.message.startsWith('Canary/web Synced: ') && e.message.includes('Rolling back'))).to.equal(true, "Flagger's events on the timeline");
     expect(report.scenarios.flatMap((s) => s.attempts.filter((a) => a.diagnostics).map(() => s.scenario)), 'diagnostics of passed attempts').to.deep.equal([]);
+
+    // config-change ran every mechanism that can be had, side by side, and skipped Wave, naming why.
+    const config = report.scenarios.find((s) => s.scenario === 'config-change')!.attempts[0]!;
+    expect(config.matrix!.variants).to.deep.equal(['reloader', 'reloader-annotations', 'kustomize', 'wave']);
+    expect(config.matrix!.rows).to.have.length(9);
+    for (const row of config.matrix!.rows) {
+      expect(row.results.reloader, row.check).to.equal('pass');
+      expect(row.results['reloader-annotations'], row.check).to.equal('pass');
+      expect(row.results.kustomize, row.check).to.equal(row.check.startsWith('(i)') ? 'skipped' : 'pass');
+      expect(row.results.wave, row.check).to.equal('skipped');
+    }
+    expect(config.checks.find((c) => c.variant === 'wave')!.reason).to.include('TESTBED_WAVE_BIN').and.to.include('go-build:');
+    expect(report.versions.reloader).to.match(/^v1\.4\.22/);
+    expect(result.all).to.match(/check +reloader +reloader-annotations +kustomize +wave/);
+    expect(config.checks.find((c) => c.variant === 'reloader' && c.name.startsWith('(b)'))!.chain!.join(' ')).to.match(/ReplicaSet web-envvars-\w+ \(revision 2/);
+    expect(config.timeline.some((e) => e.kind === 'sample' && e.data!.series === 'ready pods' && e.data!.variant === 'kustomize')).to.equal(true);
+    // Prometheus scrapes Reloader, which counted the reloads it made (each restart starts its counter anew).
+    const info = await clusterInfo();
+    const query = (await (await fetch(`${info.prometheusUrl}/api/v1/query?query=${encodeURIComponent('max(max_over_time(reloader_reload_executed_total{success="true"}[30m]))')}`)).json()) as { data: { result: Array<{ value: [number, string] }> } };
+    expect(Number(query.data.result[0]?.value[1] ?? 0)).to.be.at.least(1);
+    // config-change's Secret values (tb-<24 hex>) are nowhere the run wrote: reports, loads, the
+    // cluster's state and logs. Only etcd's data holds them, as any cluster's datastore without
+    // encryption at rest does; the pods that mounted them lose their volumes once the namespace is
+    // gone, as with kubelet.
+    const clusterDir = join(stateDir, 'clusters', name);
+    const podsOf = async () => (await readdir(join(clusterDir, 'pods'))).filter((d) => d.startsWith(`${config.namespace}_`));
+    expect(await podsOf(), 'pods of config-change on disk').to.not.be.empty;
+    await waitFor(async () => {
+      for (const pod of await podsOf()) if ((await readdir(join(clusterDir, 'pods', pod))).some((d) => d !== 'logs')) return false;
+      return true;
+    }, 90_000, `the pods of ${config.namespace} to lose their volumes and roots`);
+    const files = [...(await filesUnder(reportDir)), ...(await filesUnder(clusterDir)).filter((f) => !f.startsWith(join(clusterDir, 'etcd') + '/'))];
+    expect(files.length).to.be.above(20);
+    for (const file of files) expect((await readFile(file)).toString('latin1').match(/tb-[0-9a-f]{24}/g), file).to.equal(null);
 
     const url = pathToFileURL(join(reportDir, 'report.html')).href;
     const shown = await openReport(`${url}#${scenarioAnchor('bad-canary')}`);

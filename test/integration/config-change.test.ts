@@ -1,17 +1,12 @@
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { expect } from 'chai';
 import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import type { RunReport } from '../../reports/index.ts';
-import { runCli, waitFor } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
+import { filesUnder } from '../helpers/files-under.ts';
 import { testStateDir } from '../helpers/test-state.ts';
 
-/** Every file below `dir`, recursively. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
 
 describe('config-change with the real Reloader, kustomize and Wave on the embedded cluster (integration)', function () {
   this.timeout(600_000);
@@ -37,50 +32,6 @@ describe('config-change with the real Reloader, kustomize and Wave on the embedd
   after(async () => {
     await runCli(['cluster', 'down', '--name', name], env());
     await rm(stateDir, { recursive: true, force: true });
-  });
-
-  it('passes every mechanism that can be had, side by side, skips Wave naming why, and leaks no Secret value', async () => {
-    const { result, report, reportDir } = await run(['--set', 'controller=all']);
-    expect(result.exitCode, result.all).to.equal(0);
-    const a = attempt(report);
-    expect(a.matrix!.variants).to.deep.equal(['reloader', 'reloader-annotations', 'kustomize', 'wave']);
-    expect(a.matrix!.rows).to.have.length(9);
-    for (const row of a.matrix!.rows) {
-      expect(row.results.reloader, row.check).to.equal('pass');
-      expect(row.results['reloader-annotations'], row.check).to.equal('pass');
-      expect(row.results.kustomize, row.check).to.equal(row.check.startsWith('(i)') ? 'skipped' : 'pass');
-      expect(row.results.wave, row.check).to.equal('skipped');
-    }
-    const wave = a.checks.find((c) => c.variant === 'wave')!;
-    expect(wave.reason).to.include('TESTBED_WAVE_BIN').and.to.include('go-build:');
-    expect(report.versions.reloader).to.match(/^v1\.4\.22/);
-    expect(result.all).to.match(/check +reloader +reloader-annotations +kustomize +wave/);
-    const rightHash = a.checks.find((c) => c.variant === 'reloader' && c.name.startsWith('(b)'))!;
-    expect(rightHash.chain!.join(' ')).to.match(/ReplicaSet web-envvars-\w+ \(revision 2/);
-    expect(a.timeline.some((e) => e.kind === 'sample' && e.data!.series === 'ready pods' && e.data!.variant === 'kustomize')).to.equal(true);
-
-    // Prometheus scrapes Reloader, which counted the reloads it made (each restart starts its counter anew).
-    const info = await clusterInfo();
-    const query = await (await fetch(`${info.prometheusUrl}/api/v1/query?query=${encodeURIComponent('max(max_over_time(reloader_reload_executed_total{success="true"}[30m]))')}`)).json() as { data: { result: Array<{ value: [number, string] }> } };
-    expect(Number(query.data.result[0]?.value[1] ?? 0)).to.be.at.least(1);
-    // Reloader listens on loopback only.
-    const listening = (await execa('ss', ['-ltnpH'])).stdout.split('\n').filter((l) => l.includes(`pid=${info.processes.reloader},`));
-    expect(listening).to.not.be.empty;
-    for (const line of listening) expect(line.split(/\s+/)[3]).to.match(/^127\./);
-
-    // The Secret's values (tb-<24 hex>) are nowhere the run wrote: reports, loads, the cluster's state
-    // and logs. Only etcd's data holds them, as any cluster's datastore without encryption at rest
-    // does; the pods that mounted them lose their volumes once the namespace is gone, as with kubelet.
-    const clusterDir = join(stateDir, 'clusters', name);
-    const podsOf = async () => (await readdir(join(clusterDir, 'pods'))).filter((d) => d.startsWith(`${a.namespace}_`));
-    expect(await podsOf(), 'pods of the run on disk').to.not.be.empty;
-    await waitFor(async () => {
-      for (const pod of await podsOf()) if ((await readdir(join(clusterDir, 'pods', pod))).some((d) => d !== 'logs')) return false;
-      return true;
-    }, 90_000, `the pods of ${a.namespace} to lose their volumes and roots`);
-    const files = [...(await filesUnder(reportDir)), ...(await filesUnder(clusterDir)).filter((f) => !f.startsWith(join(clusterDir, 'etcd') + '/'))];
-    expect(files.length).to.be.above(20);
-    for (const file of files) expect((await readFile(file)).toString('latin1').match(/tb-[0-9a-f]{24}/g), file).to.equal(null);
   });
 
   it('ends controller=wave as an environment error, naming each attempt and how to supply the binary', async () => {
