@@ -20,7 +20,7 @@ export type GoBuildRecipe = GoBuildSteps & (
        * Another version of the module the wrapper pins (`--component`): the build requires it in a
        * scratch copy of the wrapper, and `go mod tidy` settles the rest through the module proxy.
        */
-      readonly retarget?: ModuleVersion;
+      readonly retarget?: Retarget;
     }
   | {
       /**
@@ -47,6 +47,16 @@ interface GoBuildSteps {
 export interface ModuleVersion {
   readonly module: string;
   readonly version: string;
+}
+
+export interface Retarget extends ModuleVersion {
+  /**
+   * The version at which the modules that the target's own go.mod replaces with its in-tree
+   * directories (Kubernetes's `./staging/src/k8s.io/…`) are published: a wrapper cannot use
+   * those directories, so it replaces each with this published version instead, as the pinned
+   * wrapper does.
+   */
+  readonly stagedAt?: string;
 }
 
 /** A one-place edit of a file in a dependency module, made at build time so no copy is committed. */
@@ -112,30 +122,33 @@ function goReleaserRelease(repo: string, name: string, version: string): NonNull
 }
 
 /** Kubernetes's version stamp, for the control plane and kubectl alike. */
-const kubernetesVersionLdflags = [
-  `-X k8s.io/component-base/version.gitVersion=${versions.kubernetes}`,
-  `-X k8s.io/component-base/version.gitMajor=${versions.kubernetes.split('.')[0]!.slice(1)}`,
-  `-X k8s.io/component-base/version.gitMinor=${versions.kubernetes.split('.')[1]}`,
+const kubernetesVersionLdflags = (version: string) => [
+  `-X k8s.io/component-base/version.gitVersion=${version}`,
+  `-X k8s.io/component-base/version.gitMajor=${version.split('.')[0]!.slice(1)}`,
+  `-X k8s.io/component-base/version.gitMinor=${version.split('.')[1]}`,
   '-X k8s.io/component-base/version.gitTreeState=clean',
 ];
 
 /** Kubernetes's release layout: `<base>/<version>/bin/linux/<arch>/<binary>` beside its `.sha256`. */
-const kubernetesRelease: NonNullable<ComponentSpec['release']> = {
+const kubernetesRelease = (version: string): NonNullable<ComponentSpec['release']> => ({
   baseUrl: 'https://dl.k8s.io/release',
   artifact: (binary, base) => {
-    const url = `${base}/${versions.kubernetes}/bin/linux/${goArch}/${binary}`;
+    const url = `${base}/${version}/bin/linux/${goArch}/${binary}`;
     return { url, checksumUrl: `${url}.sha256` };
   },
-};
+});
 
-const kubernetes: ComponentSpec = {
+/** Kubernetes's staging modules (k8s.io/api, …) are published as v0.Y.Z beside its vX.Y.Z. */
+export const kubernetesStagingVersion = (release: string) => `v0.${release.split('.').slice(1).join('.')}`;
+
+const kubernetesAt = (version: string): ComponentSpec => ({
   name: 'kubernetes',
-  version: versions.kubernetes,
+  version,
   scope: 'core',
   binaries: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
-  release: kubernetesRelease,
-  goBuild: { moduleDir: wrapperModule('kube'), mainPackage: '.', output: 'kube', ldflags: kubernetesVersionLdflags },
-};
+  release: kubernetesRelease(version),
+  goBuild: { ...wrapperAt('kubernetes', version), mainPackage: '.', output: 'kube', ldflags: kubernetesVersionLdflags(version) },
+});
 
 const etcd: ComponentSpec = {
   name: 'etcd',
@@ -190,7 +203,12 @@ const prometheusAt = (version: string): ComponentSpec => ({
 });
 
 /** The module the wrapper of each component `--component` can move to another version. */
-export const OVERRIDABLE_MODULES = { flagger: 'github.com/fluxcd/flagger', reloader: 'github.com/stakater/Reloader', prometheus: 'github.com/prometheus/prometheus' } as const;
+export const OVERRIDABLE_MODULES = {
+  kubernetes: 'k8s.io/kubernetes',
+  flagger: 'github.com/fluxcd/flagger',
+  reloader: 'github.com/stakater/Reloader',
+  prometheus: 'github.com/prometheus/prometheus',
+} as const;
 export type OverridableComponent = keyof typeof OVERRIDABLE_MODULES;
 
 /** The module version of a component's release: Prometheus 3.x.y is published as v0.3xx.y, the others as themselves. */
@@ -198,8 +216,10 @@ export const moduleVersionOf = (name: OverridableComponent, version: string) => 
 
 /** The wrapper module's build, at the pin or moved to `version`. */
 const wrapperAt = (name: OverridableComponent, version: string) => ({
-  moduleDir: wrapperModule(name),
-  ...(version === versions[name] ? {} : { retarget: { module: OVERRIDABLE_MODULES[name], version: moduleVersionOf(name, version) } }),
+  moduleDir: wrapperModule(name === 'kubernetes' ? 'kube' : name),
+  ...(version === versions[name]
+    ? {}
+    : { retarget: { module: OVERRIDABLE_MODULES[name], version: moduleVersionOf(name, version), ...(name === 'kubernetes' ? { stagedAt: kubernetesStagingVersion(version) } : {}) } }),
 });
 
 const flaggerAt = (version: string): ComponentSpec => ({
@@ -325,18 +345,18 @@ const kubectl: ComponentSpec = {
   version: versions.kubernetes,
   scope: 'provider-tool',
   binaries: ['kubectl'],
-  release: kubernetesRelease,
-  goBuild: { moduleDir: wrapperModule('kubectl'), mainPackage: 'k8s.io/kubernetes/cmd/kubectl', output: 'kubectl', ldflags: kubernetesVersionLdflags },
+  release: kubernetesRelease(versions.kubernetes),
+  goBuild: { moduleDir: wrapperModule('kubectl'), mainPackage: 'k8s.io/kubernetes/cmd/kubectl', output: 'kubectl', ldflags: kubernetesVersionLdflags(versions.kubernetes) },
 };
 
 export const catalog: Readonly<Record<ComponentName, ComponentSpec>> = {
-  kubernetes, etcd, prometheus: prometheusAt(versions.prometheus), flagger: flaggerAt(versions.flagger), reloader: reloaderAt(versions.reloader), wave, vegeta, actionlint, kind, istioctl, kubectl,
+  kubernetes: kubernetesAt(versions.kubernetes), etcd, prometheus: prometheusAt(versions.prometheus), flagger: flaggerAt(versions.flagger), reloader: reloaderAt(versions.reloader), wave, vegeta, actionlint, kind, istioctl, kubectl,
 };
 
 /** Versions a run asks for instead of the pins (`--component NAME=VERSION`). */
 export type ComponentVersions = Readonly<Partial<Record<OverridableComponent, string>>>;
 
-const AT_VERSION: Readonly<Record<OverridableComponent, (version: string) => ComponentSpec>> = { flagger: flaggerAt, reloader: reloaderAt, prometheus: prometheusAt };
+const AT_VERSION: Readonly<Record<OverridableComponent, (version: string) => ComponentSpec>> = { kubernetes: kubernetesAt, flagger: flaggerAt, reloader: reloaderAt, prometheus: prometheusAt };
 
 export const isOverridable = (name: string): name is OverridableComponent => name in OVERRIDABLE_MODULES;
 

@@ -3,7 +3,15 @@ import { chmod, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/prom
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Progress } from '../progress.ts';
-import type { GoBuildRecipe, ModuleVersion, SourcePatch } from './catalog.ts';
+import type { GoBuildRecipe, Retarget, SourcePatch } from './catalog.ts';
+
+/** What `go mod edit -json` says of a go.mod. */
+interface GoModJson {
+  readonly Module: { readonly Path: string };
+  readonly Go: string;
+  readonly GoDebug?: ReadonlyArray<{ readonly Key: string; readonly Value: string }>;
+  readonly Replace?: ReadonlyArray<{ readonly Old: { readonly Path: string }; readonly New: { readonly Path: string; readonly Version?: string } }>;
+}
 
 export class BuildError extends Error {
   constructor(
@@ -81,12 +89,23 @@ export async function goBuild(
    * The wrapper requiring only another version of the module it pins, with its replacements: the
    * rest is what that version's own go.mod asks for, settled by `go mod tidy` through the proxy.
    */
-  const retargeted = async (moduleDir: string, to: ModuleVersion): Promise<string> => {
+  const retargeted = async (moduleDir: string, to: Retarget): Promise<string> => {
     const copy = join(`${outputPath}.src`, 'retargeted');
     await cp(moduleDir, copy, { recursive: true });
-    const pinned = JSON.parse(await run('read the wrapper', copy, ['mod', 'edit', '-json'])) as { Module: { Path: string }; Go: string; Replace?: Array<{ Old: { Path: string }; New: { Path: string; Version?: string } }> };
-    const replaces = (pinned.Replace ?? []).map((r) => `replace ${r.Old.Path} => ${r.New.Path} ${r.New.Version ?? ""}\n`);
-    await writeFile(join(copy, 'go.mod'), `module ${pinned.Module.Path}\n\ngo ${pinned.Go}\n\nrequire ${to.module} ${to.version}\n\n${replaces.join('')}`);
+    const pinned = JSON.parse(await run('read the wrapper', copy, ['mod', 'edit', '-json'])) as GoModJson;
+    let replaces = pinned.Replace ?? [];
+    const { stagedAt } = to;
+    if (stagedAt !== undefined) {
+      const { GoMod } = JSON.parse(await run('fetch the target module', copy, ['mod', 'download', '-json', `${to.module}@${to.version}`])) as { GoMod: string };
+      const target = JSON.parse(await run("read the target's go.mod", copy, ['mod', 'edit', '-json', GoMod])) as GoModJson;
+      replaces = (target.Replace ?? []).filter((r) => r.New.Path.startsWith('./')).map((r) => ({ Old: r.Old, New: { Path: r.Old.Path, Version: stagedAt } }));
+      log.write(`replaced ${replaces.length} in-tree modules of ${to.module}@${to.version} with their published ${stagedAt}\n`);
+    }
+    const lines = replaces.map((r) => `replace ${r.Old.Path} => ${r.New.Path} ${r.New.Version ?? ''}\n`);
+    const godebug = (pinned.GoDebug ?? []).map((g) => `godebug ${g.Key}=${g.Value}\n`);
+    const goMod = `module ${pinned.Module.Path}\n\ngo ${pinned.Go}\n\n${godebug.join('')}\nrequire ${to.module} ${to.version}\n\n${lines.join('')}`;
+    await writeFile(join(copy, 'go.mod'), goMod);
+    log.write(`the retargeted wrapper's go.mod, before go mod tidy:\n${goMod}`);
     await rm(join(copy, 'go.sum'), { force: true });
     await run('go mod tidy', copy, ['mod', 'tidy']);
     log.write(`built with ${to.module}@${to.version} instead of the wrapper's pin\n`);

@@ -24,10 +24,10 @@ export const versions = {
 } as const;
 
 /**
- * The previous minor of each add-on and of Prometheus, which the nightly workflow's matrix runs the
- * scenarios against (`--component NAME=VERSION`).
+ * The previous minor of Kubernetes, of each add-on and of Prometheus, which the nightly workflow's
+ * matrix runs the scenarios against (`--component NAME=VERSION`).
  */
-export const previousMinors = { flagger: 'v1.43.0', reloader: 'v1.3.0', prometheus: 'v3.15.1' } as const;
+export const previousMinors = { kubernetes: 'v1.35.4', flagger: 'v1.43.0', reloader: 'v1.3.0', prometheus: 'v3.15.1' } as const;
 
 /** Prometheus 3.x.y is Go module version v0.3xx.y. */
 export const prometheusModuleVersion = (release: string) => {

@@ -36,6 +36,8 @@ export interface UpOptions {
   readonly imagesFile?: string;
   /** Binary name → path, as given by `--bin`. */
   readonly binaryOverrides?: Readonly<Record<string, string>>;
+  /** Kubernetes and Prometheus to start at other versions than their pins (`--component`). */
+  readonly components?: ComponentVersions;
   readonly progress?: Progress;
   /** Once aborted (Ctrl-C), no further process is started and `upCluster` fails. */
   readonly signal?: AbortSignal;
@@ -157,8 +159,12 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     task.end('done', health.problems.join('; '));
   }
 
+  const kubernetesVersion = options.components?.kubernetes ?? versions.kubernetes;
+  const prometheusVersion = options.components?.prometheus ?? versions.prometheus;
+  const moved = { kubernetes: kubernetesVersion, prometheus: prometheusVersion };
   const binaries = await provisionBinaries(CLUSTER_BINARIES, {
     ...(options.binaryOverrides ? { overrides: options.binaryOverrides } : {}),
+    versions: moved,
     progress,
   });
   const bin = (b: (typeof CLUSTER_BINARIES)[number]) => (binaries[b] as ResolvedBinary).path;
@@ -225,7 +231,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       (c) => c.start(),
     );
     const apiserver = await step(
-      `start kube-apiserver ${versions.kubernetes}`,
+      `start kube-apiserver ${kubernetesVersion}`,
       clusterApiServer(paths, bin('kube-apiserver'), ports),
       (c) => c.start(tls),
     );
@@ -251,7 +257,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         podsDir: paths.pods,
         ...(images ? { imagesFile: images.file } : {}),
         demoAppBundle: agentFiles.demoAppBundle,
-        kubernetesVersion: versions.kubernetes,
+        kubernetesVersion,
         owner,
         syncPeriodMs: SYNC_PERIOD_MS,
         shutdownGraceMs: SHUTDOWN_GRACE_MS,
@@ -259,7 +265,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
     });
     const [kcm, scheduler, , mesh, prometheus] = await Promise.all([
       step(
-        `start kube-controller-manager ${versions.kubernetes}`,
+        `start kube-controller-manager ${kubernetesVersion}`,
         new KubeControllerManager({
           binary: bin('kube-controller-manager'),
           kubeconfig: kcmKubeconfig,
@@ -276,7 +282,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         (c) => c.start(tls),
       ),
       step(
-        `start kube-scheduler ${versions.kubernetes}`,
+        `start kube-scheduler ${kubernetesVersion}`,
         new KubeScheduler({
           binary: bin('kube-scheduler'),
           kubeconfig: schedulerKubeconfig,
@@ -301,7 +307,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
         (c) => c.start(),
       ),
       step(
-        `start prometheus ${versions.prometheus}`,
+        `start prometheus ${prometheusVersion}`,
         clusterPrometheus(paths, bin('prometheus'), ports),
         (c) => c.start(),
       ),
@@ -320,7 +326,12 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       kubeconfig: paths.kubeconfig,
       podNetwork,
       nodes: nodeNames,
-      versions: { ...versions, ...Object.fromEntries(Object.values(binaries).map((b) => [b.binary, describeSource(b)])) },
+      versions: {
+        ...versions,
+        ...Object.fromEntries(Object.values(binaries).map((b) => [b.binary, describeSource(b)])),
+        kubernetes: describeVersion(binaries['kube-apiserver']!, 'kubernetes', kubernetesVersion),
+        prometheus: describeVersion(binaries.prometheus!, 'prometheus', prometheusVersion),
+      },
       processes: {
         etcd: etcd.process.pid!,
         'kube-apiserver': apiserver.process.pid!,
@@ -332,6 +343,7 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       },
       ports,
       ...(images ? { images: { file: images.file, digest: images.digest } } : {}),
+      componentVersions: Object.fromEntries(Object.entries(moved).filter(([name, version]) => version !== versions[name as keyof typeof moved])),
       startedAt: new Date().toISOString(),
       stateDir: paths.root,
     };

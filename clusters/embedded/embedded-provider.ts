@@ -1,6 +1,6 @@
-import { FAULTS_CAPABILITY, type Provider } from '../provider.ts';
+import { FAULTS_CAPABILITY, ProviderError, type Provider } from '../provider.ts';
 import { OWNER_ENV } from '../process/index.ts';
-import type { ComponentVersions } from '../components/index.ts';
+import { versions, type ComponentVersions } from '../components/index.ts';
 import type { Progress } from '../progress.ts';
 import { ADDONS, embeddedControllers, ensureAddons } from './addons.ts';
 import type { ClusterInfo } from './cluster-state.ts';
@@ -12,10 +12,10 @@ import { ImageMapError, readImageMap } from './node-agent/index.ts';
 export interface EmbeddedProviderOptions {
   readonly name: string;
   /** Starts the cluster when none is running; the CLI's version stops it cleanly on Ctrl-C. */
-  readonly up: (options: { readonly name: string; readonly progress: Progress; readonly imagesFile?: string }) => Promise<ClusterInfo>;
+  readonly up: (options: { readonly name: string; readonly progress: Progress; readonly imagesFile?: string; readonly components?: ComponentVersions }) => Promise<ClusterInfo>;
   /** The user's image map (`--images`): the node agent of a cluster started here reads it; a running one must have. */
   readonly imagesFile?: string;
-  /** Add-ons, and Prometheus, to run at other versions than their pins. */
+  /** Kubernetes, Prometheus and add-ons to run at other versions than their pins. */
   readonly components?: ComponentVersions;
 }
 
@@ -28,11 +28,12 @@ export function embeddedProvider(o: EmbeddedProviderOptions): Provider {
       const health = await clusterHealth(o.name);
       const startedHere = health.state !== 'running';
       if (health.state === 'running' && o.imagesFile !== undefined) await startedWith(health.info, o.imagesFile);
+      if (health.state === 'running') runsKubernetes(health.info, o.components?.kubernetes ?? versions.kubernetes);
       const close = async ({ keep }: { readonly keep: boolean }) => {
         if (startedHere && !keep) await downCluster(o.name);
       };
       try {
-        if (startedHere) await o.up({ name: o.name, progress, ...(o.imagesFile === undefined ? {} : { imagesFile: o.imagesFile }) });
+        if (startedHere) await o.up({ name: o.name, progress, ...(o.imagesFile === undefined ? {} : { imagesFile: o.imagesFile }), ...(o.components ? { components: o.components } : {}) });
         await ensurePrometheus(o.name, o.components ?? {}, progress);
         // Wave is started by the scenario that asks for it, which reports when it cannot be had.
         const info = await ensureAddons(o.name, ADDONS.filter((a) => a !== 'wave' && needs.has(a)), progress, o.components);
@@ -70,5 +71,18 @@ async function startedWith(info: ClusterInfo, imagesFile: string): Promise<void>
   throw new ImageMapError(
     `--images ${imagesFile}: cluster "${info.name}" is running with ${running}, and its node agent reads the map only when it starts; ` +
       `stop it (npm run cluster -- down${named}) and run again, or start it with npm run cluster -- up${named} --images ${imagesFile}`,
+  );
+}
+
+/** The control plane is the cluster: a running one serves a run only at the Kubernetes version it started at. */
+function runsKubernetes(info: ClusterInfo, wanted: string): void {
+  const running = info.componentVersions?.kubernetes ?? versions.kubernetes;
+  if (running === wanted) return;
+  const named = info.name === 'default' ? '' : ` --name ${info.name}`;
+  const asked = wanted === versions.kubernetes ? `the pin ${wanted}` : `--component kubernetes=${wanted}`;
+  throw new ProviderError(
+    `${asked}: cluster "${info.name}" is running Kubernetes ${running}, and its control plane stays at the version it started at; ` +
+      `stop it (npm run cluster -- down${named}) and run again, and this run starts its own cluster at ${wanted} (--keep keeps it)` +
+      (running === versions.kubernetes ? '' : `, or run on it with --component kubernetes=${running}`),
   );
 }

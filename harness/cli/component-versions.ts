@@ -13,11 +13,11 @@ export async function componentVersions(values: readonly string[], run: { readon
   for (const value of values) {
     const [name = '', version = ''] = value.split('=', 2);
     if (!isOverridable(name)) {
-      throw new UsageError(`--component ${value}: only ${Object.keys(OVERRIDABLE_MODULES).join(', ')} can run at another version than the pin (the control plane is the cluster)`);
+      throw new UsageError(`--component ${value}: only ${Object.keys(OVERRIDABLE_MODULES).join(', ')} can run at another version than the pin`);
     }
     if (!/^v\d+\.\d+\.\d+$/.test(version)) throw new UsageError(`--component ${value}: expected NAME=vX.Y.Z, e.g. ${name}=${versions[name]}`);
-    // Every embedded cluster runs Prometheus; an add-on runs only for the scenarios that need it.
-    if (name !== 'prometheus' && !run.addons.includes(name)) throw new UsageError(`--component ${value}: no selected scenario runs ${name}`);
+    // Every embedded cluster runs Kubernetes and Prometheus; an add-on runs only for the scenarios that need it.
+    if (name !== 'kubernetes' && name !== 'prometheus' && !run.addons.includes(name)) throw new UsageError(`--component ${value}: no selected scenario runs ${name}`);
     await goModuleSource(OVERRIDABLE_MODULES[name], moduleVersionOf(name, version), progress).catch((err: Error) => {
       throw new UsageError(`--component ${value}: ${name} ${version} cannot be had: ${err.message.split('\n')[0]}`);
     });

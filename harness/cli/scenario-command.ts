@@ -44,7 +44,8 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --install-addons   kubeconfig: install the pinned Flagger (Istio overlay) and Reloader where the cluster has none; they stay
   --images FILE      embedded: the image map (image: {command, args}) the node agent runs your images by; on kind
                      and kubeconfig the images are the real ones
-  --component N=V    embedded: run flagger or reloader at version V instead of the pin (repeatable), built into the cache like the pins
+  --component N=V    embedded: run kubernetes, prometheus, flagger or reloader at version V instead of the pin
+                     (repeatable), built into the cache like the pins; kubernetes=V starts a cluster at V
   --verbose          show the commands being run`;
 
 /** The built-in scenarios and a user's, and what runs when no name is given. */
