@@ -82,7 +82,8 @@ function runsKubernetes(info: ClusterInfo, wanted: string): void {
   const asked = wanted === versions.kubernetes ? `the pin ${wanted}` : `--component kubernetes=${wanted}`;
   throw new ProviderError(
     `${asked}: cluster "${info.name}" is running Kubernetes ${running}, and its control plane stays at the version it started at; ` +
-      `stop it (npm run cluster -- down${named}) and run again, and this run starts its own cluster at ${wanted} (--keep keeps it)` +
-      (running === versions.kubernetes ? '' : `, or run on it with --component kubernetes=${running}`),
+      `stop it (npm run cluster -- down${named}) and run again, and the run starts its own cluster at ${wanted} (--keep keeps it), ` +
+      `or start one at ${wanted} with npm run cluster -- up${named}${wanted === versions.kubernetes ? '' : ` --component kubernetes=${wanted}`}` +
+      (running === versions.kubernetes ? '' : `; or run on it with --component kubernetes=${running}`),
   );
 }

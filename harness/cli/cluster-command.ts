@@ -8,6 +8,8 @@ import {
 } from '../../clusters/embedded/index.ts';
 import { execaRunner } from '../../clusters/command-runner.ts';
 import { deleteKindCluster, upKindCluster } from '../../clusters/kind/index.ts';
+import { isOverridable } from '../../clusters/components/index.ts';
+import { componentVersions, isClusterComponent } from './component-versions.ts';
 import { onInterrupt } from './interrupts.ts';
 import { TerminalProgress } from '../../reports/index.ts';
 import { UsageError, parseBinaryOverrides, parseCommandArgs } from './usage-error.ts';
@@ -17,6 +19,7 @@ export const clusterUsage = `usage: testbed cluster <up|down|status> [options]
              --nodes N        Node objects to register (default 1)
              --images FILE    YAML/JSON map of images to local commands
              --bin NAME=PATH  use this binary (repeatable), e.g. --bin etcd=/usr/local/bin/etcd
+             --component N=V  start kubernetes or prometheus at version V instead of the pin (repeatable)
   down     stop everything the cluster started and remove its state
   status   report the cluster's state
   common:  --name NAME (default "default"), --verbose
@@ -62,6 +65,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       nodes: { type: 'string', default: '1' },
       images: { type: 'string' },
       bin: { type: 'string', multiple: true },
+      component: { type: 'string', multiple: true, default: [] },
       provider: { type: 'string', default: 'embedded' },
       'dry-run': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -76,13 +80,18 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       const nodeCount = Number(nodes);
       if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 50) throw new UsageError(`--nodes must be a whole number from 1 to 50, got "${nodes}"`);
       const started = Date.now();
+      const progress = new TerminalProgress(process.stderr, verbose);
+      const addon = parsed.values.component.find((v) => { const n = v.split('=')[0]!; return isOverridable(n) && !isClusterComponent(n); });
+      if (addon) throw new UsageError(`--component ${addon}: cluster up starts Kubernetes and Prometheus; a scenario that needs an add-on starts it, at the version its own --component names`);
+      const components = await componentVersions(parsed.values.component, { provider, addons: [] }, progress);
       try {
         const info = await upInterruptibly({
           name,
           nodes: nodeCount,
           ...(images ? { imagesFile: images } : {}),
           binaryOverrides: parseBinaryOverrides(bin),
-          progress: new TerminalProgress(process.stderr, verbose),
+          components,
+          progress,
         });
         process.stderr.write(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         printConnection(info);

@@ -28,6 +28,19 @@ describe('CLI bad input', () => {
     expect(bin.stderr).to.include('--bin expects NAME=PATH, got "etcd"');
   });
 
+  it("cluster up --component takes only what a cluster starts, Kubernetes and Prometheus, and refuses the rest before any cluster work", async () => {
+    const addon = await runCli(['cluster', 'up', '--component', 'flagger=v1.43.0']);
+    expect(addon.exitCode).to.equal(2);
+    expect(addon.stderr).to.include('error: --component flagger=v1.43.0: cluster up starts Kubernetes and Prometheus; a scenario that needs an add-on starts it, at the version its own --component names');
+    const fixed = await runCli(['cluster', 'up', '--component', 'etcd=v3.5.0']);
+    expect(fixed.exitCode).to.equal(2);
+    expect(fixed.stderr).to.include('error: --component etcd=v3.5.0: only kubernetes, flagger, reloader, prometheus can run at another version than the pin');
+    const malformed = await runCli(['cluster', 'up', '--component', 'kubernetes=1.35']);
+    expect(malformed.exitCode).to.equal(2);
+    expect(malformed.stderr).to.include('error: --component kubernetes=1.35: expected NAME=vX.Y.Z, e.g. kubernetes=v1.36.3');
+    expect(malformed.stderr).to.include('usage: testbed cluster');
+  });
+
   it('components list names every binary with its pinned version', async () => {
     const r = await runCli(['components', 'list']);
     expect(r.exitCode).to.equal(0);
