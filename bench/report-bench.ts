@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { chromium, type Browser } from 'playwright-core';
 import { renderHtml, trendOf, type HtmlReportData, type RunReport } from '../reports/index.ts';
 
-const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
 /** A saved report of the default suite: the one given, or a fresh `testbed scenario` run's. */
 export async function defaultSuiteReport(path: string | undefined): Promise<{ file: string; report: RunReport }> {

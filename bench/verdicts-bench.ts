@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import type { RunReport } from '../reports/index.ts';
 import { summarize } from './measurements.ts';
 
-const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
 /**
  * Runs the scenarios `runs` times each on one embedded cluster (the CLI's --repeat: started if

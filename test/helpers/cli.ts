@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 /** The CLI's entry point, for tests that drive it themselves (its stdin, say). */
-export const cliMain = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
+export const cliMain = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 
 /** Runs the real CLI as a user would (`testbed ARGS`), never throwing on a non-zero exit. */
 export function runCli(args: readonly string[], env: Record<string, string> = {}) {

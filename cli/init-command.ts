@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { STARTER_FILES, starterCommands } from '../starter/starter-files.ts';
+import { STARTER_FILES, starterCommands } from '../harness/starter/starter-files.ts';
 import { UsageError, parseCommandArgs } from './usage-error.ts';
 
 export const initUsage = `usage: testbed init [DIR]

@@ -1,5 +1,5 @@
-import { goModuleSource, isOverridable, moduleVersionOf, OVERRIDABLE_MODULES, versions, type ComponentVersions } from '../../clusters/components/index.ts';
-import type { Progress } from '../../clusters/progress.ts';
+import { goModuleSource, isOverridable, moduleVersionOf, OVERRIDABLE_MODULES, versions, type ComponentVersions } from '../clusters/components/index.ts';
+import type { Progress } from '../clusters/progress.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Every embedded cluster runs these; an add-on runs only for the scenarios that need it. */

@@ -5,13 +5,13 @@ import {
   upCluster,
   type ClusterInfo,
   type UpOptions,
-} from '../../clusters/embedded/index.ts';
-import { execaRunner } from '../../clusters/command-runner.ts';
-import { deleteKindCluster, upKindCluster } from '../../clusters/kind/index.ts';
-import { isOverridable } from '../../clusters/components/index.ts';
+} from '../clusters/embedded/index.ts';
+import { execaRunner } from '../clusters/command-runner.ts';
+import { deleteKindCluster, upKindCluster } from '../clusters/kind/index.ts';
+import { isOverridable } from '../clusters/components/index.ts';
 import { componentVersions, isClusterComponent } from './component-versions.ts';
 import { onInterrupt } from './interrupts.ts';
-import { TerminalProgress } from '../../reports/index.ts';
+import { TerminalProgress } from '../reports/index.ts';
 import { UsageError, parseBinaryOverrides, parseCommandArgs } from './usage-error.ts';
 
 export const clusterUsage = `usage: testbed cluster <up|down|status> [options]

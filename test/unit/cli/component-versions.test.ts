@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { catalog, componentOf, goRecipe } from '../../../clusters/components/index.ts';
 import { silentProgress } from '../../../clusters/progress.ts';
-import { componentVersions } from '../../../harness/cli/component-versions.ts';
-import { UsageError } from '../../../harness/cli/usage-error.ts';
+import { componentVersions } from '../../../cli/component-versions.ts';
+import { UsageError } from '../../../cli/usage-error.ts';
 
 describe('--component NAME=VERSION', () => {
   it("builds flagger and reloader at the asked version from their wrapper module, with the pin's patches", () => {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
-import { pausePrompt } from '../../../harness/cli/pause-prompt.ts';
+import { pausePrompt } from '../../../cli/pause-prompt.ts';
 
 describe('--pause: the prompt before each when-step', () => {
   const prompt = () => {

@@ -1,7 +1,7 @@
-import { ComponentUnavailableError, BuildError } from '../../clusters/components/index.ts';
-import { ImageMapError } from '../../clusters/embedded/index.ts';
-import { ProcessError } from '../../clusters/process/index.ts';
-import { ProviderError } from '../../clusters/provider.ts';
+import { ComponentUnavailableError, BuildError } from '../clusters/components/index.ts';
+import { ImageMapError } from '../clusters/embedded/index.ts';
+import { ProcessError } from '../clusters/process/index.ts';
+import { ProviderError } from '../clusters/provider.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { componentsCommand, componentsUsage } from './components-command.ts';
 import { doctorCommand, doctorUsage } from './doctor-command.ts';

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { execa } from 'execa';
-import { binariesIn, cacheRoot, componentOf, lookupBinary, provisionBinaries, toolCommand } from '../../clusters/components/index.ts';
-import { TerminalProgress } from '../../reports/index.ts';
+import { binariesIn, cacheRoot, componentOf, lookupBinary, provisionBinaries, toolCommand } from '../clusters/components/index.ts';
+import { TerminalProgress } from '../reports/index.ts';
 import { parseCommandArgs } from './usage-error.ts';
 
 export const doctorUsage = `usage: testbed doctor [--install] [--verbose]

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { provisionBinaries } from '../../clusters/components/index.ts';
-import { clusterHealth, type ClusterInfo } from '../../clusters/embedded/index.ts';
-import { OWNER_ENV } from '../../clusters/process/index.ts';
-import { LoadInputError, LoadMetrics, checkLoopback, getWithHost, stagesOf, parseDuration, runLoad, type LoadProfile, type LoadSummary, type LoadTarget } from '../../load/index.ts';
-import { TerminalProgress } from '../../reports/index.ts';
-import { MetricsEndpoint } from '../metrics-endpoint.ts';
+import { provisionBinaries } from '../clusters/components/index.ts';
+import { clusterHealth, type ClusterInfo } from '../clusters/embedded/index.ts';
+import { OWNER_ENV } from '../clusters/process/index.ts';
+import { LoadInputError, LoadMetrics, checkLoopback, getWithHost, stagesOf, parseDuration, runLoad, type LoadProfile, type LoadSummary, type LoadTarget } from '../load/index.ts';
+import { TerminalProgress } from '../reports/index.ts';
+import { MetricsEndpoint } from '../harness/metrics-endpoint.ts';
 import { onInterrupt } from './interrupts.ts';
 import { UsageError, parseCommandArgs } from './usage-error.ts';
 

@@ -1,6 +1,6 @@
-import { binariesIn, componentOf, LOCAL_TOOLS, lookupBinary, overrideEnvVar, provisionBinaries, type ResolvedBinary } from '../../clusters/components/index.ts';
-import { describeSource } from '../../clusters/embedded/index.ts';
-import { TerminalProgress } from '../../reports/index.ts';
+import { binariesIn, componentOf, LOCAL_TOOLS, lookupBinary, overrideEnvVar, provisionBinaries, type ResolvedBinary } from '../clusters/components/index.ts';
+import { describeSource } from '../clusters/embedded/index.ts';
+import { TerminalProgress } from '../reports/index.ts';
 import { UsageError, parseBinaryOverrides, parseCommandArgs } from './usage-error.ts';
 
 export const componentsUsage = `usage: testbed components <list|install> [--bin NAME=PATH]... [--verbose]

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { findPodLog, PodLogNotFoundError } from '../../clusters/embedded/index.ts';
+import { findPodLog, PodLogNotFoundError } from '../clusters/embedded/index.ts';
 import { UsageError, parseCommandArgs } from './usage-error.ts';
 
 export const logsUsage = `usage: testbed logs POD [-n NAMESPACE] [-c CONTAINER] [--name CLUSTER]

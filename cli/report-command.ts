@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { readRunReport, renderHtml, ReportFileError, trendOf, type RunReport } from '../../reports/index.ts';
+import { readRunReport, renderHtml, ReportFileError, trendOf, type RunReport } from '../reports/index.ts';
 import { UsageError, parseCommandArgs } from './usage-error.ts';
 
 export const reportUsage = `usage: testbed report FILE.json... [--out DIR]
