@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { provisionBinaries } from '../clusters/components/index.ts';
 import { CLUSTER_BINARIES, ClusterPaths, DEMO_IMAGE, adminClient, downCluster, upCluster } from '../clusters/embedded/index.ts';
+import { poll } from '../clusters/poll.ts';
 import { findOwnedProcesses } from '../clusters/process/index.ts';
 import { memoryMiB } from './process-stats.ts';
 
@@ -37,11 +38,15 @@ export async function clusterRun(nodes: number, run: number): Promise<Record<str
         },
       },
     });
-    for (;;) {
-      const pods = (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=bench' })).items;
-      if (pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 3) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await poll({
+      what: '3 demo pods to be Ready',
+      probe: async () => {
+        const pods = (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=bench' })).items;
+        return pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 3;
+      },
+      timeoutMs: 300_000,
+      intervalMs: 100,
+    });
     const podsSeconds = (performance.now() - podsStarted) / 1000;
     const pids = await findOwnedProcesses(new ClusterPaths(name).owner);
     return {

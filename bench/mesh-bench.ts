@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminClient, downCluster, upCluster, type ClusterInfo } from '../clusters/embedded/index.ts';
 import { KubeClient, type KubeObject } from '../clusters/kube/index.ts';
+import { poll } from '../clusters/poll.ts';
 import { provisionBinaries } from '../clusters/components/index.ts';
 import { runLoad } from '../load/index.ts';
 import { cpuSeconds, memoryMiB } from './process-stats.ts';
@@ -32,12 +33,14 @@ export async function meshBenchCluster(): Promise<{ info: ClusterInfo; podUrl: s
     { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'bench', namespace: ns }, spec: { hosts: [HOST], gateways: ['bench'], http: [{ route: [{ destination: { host: 'bench' } }] }] } },
   ];
   for (const o of objects) await kube.apply(o, { fieldManager: 'bench', force: true });
-  let podIP: string | undefined;
-  while (!podIP) {
-    const pods = await kube.call<{ items: Array<{ status?: { podIP?: string; conditions?: Array<{ type: string; status: string }> } }> }>('GET', `/api/v1/namespaces/${ns}/pods?labelSelector=app%3Dbench`);
-    podIP = pods.items.find((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))?.status?.podIP;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const podIP = await poll({
+    what: 'the bench pod to be Ready',
+    probe: async () => {
+      const pods = await kube.call<{ items: Array<{ status?: { podIP?: string; conditions?: Array<{ type: string; status: string }> } }> }>('GET', `/api/v1/namespaces/${ns}/pods?labelSelector=app%3Dbench`);
+      return pods.items.find((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))?.status?.podIP;
+    },
+    timeoutMs: 300_000,
+  });
   kube.close();
   return {
     info,

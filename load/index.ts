@@ -4,3 +4,4 @@ export { runLoad, isFailure, type LoadOptions, type LoadProgress, type LoadSumma
 export { LoadMetrics } from './load-metrics.ts';
 export type { LoadResult } from './vegeta-attack.ts';
 export { getWithHost } from './http-get.ts';
+export { percentile } from './percentile.ts';

@@ -1,5 +1,5 @@
 import type { KubeClient, KubeObject } from '../kube/index.ts';
-import { waitFor } from './wait-for.ts';
+import { poll } from '../poll.ts';
 
 const FIELD_MANAGER = 'delivery-testbed';
 
@@ -49,8 +49,9 @@ export async function grantAddonAccess(kube: KubeClient): Promise<void> {
 export async function installCrds(kube: KubeClient, crds: readonly KubeObject[], timeoutMs = 30_000): Promise<void> {
   await applyAll(kube, crds);
   for (const crd of crds) {
-    await waitFor(
-      async () => {
+    await poll({
+      what: `CRD ${crd.metadata.name} to be Established`,
+      probe: async () => {
         const current = await kube.get<KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }>({
           apiVersion: 'apiextensions.k8s.io/v1',
           kind: 'CustomResourceDefinition',
@@ -59,7 +60,7 @@ export async function installCrds(kube: KubeClient, crds: readonly KubeObject[],
         return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
       },
       timeoutMs,
-      `CRD ${crd.metadata.name} to be Established`,
-    );
+      intervalMs: 100,
+    });
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { istioCrdManifest, istioCrds, provisionBinaries, versions, type ComponentVersions, type ResolvedBinary } from '../components/index.ts';
 import { findOwnedProcesses, freePort, isAlive, reapOwnedProcesses, terminate, type LocalProcess } from '../process/index.ts';
+import { poll } from '../poll.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import {
   ClusterPaths,
@@ -25,7 +26,6 @@ import { NodeAgent, bundleNodeAgent, readImageMap } from './node-agent/index.ts'
 import { Mesh, bundleMesh } from './mesh/index.ts';
 import { Prometheus } from './prometheus.ts';
 import { answersOk } from './tls-get.ts';
-import { waitFor } from './wait-for.ts';
 
 export interface UpOptions {
   /** Cluster name; several clusters can run side by side. Default `default`. */
@@ -313,7 +313,13 @@ export async function upCluster(options: UpOptions = {}): Promise<ClusterInfo> {
       ),
     ]);
     const ready = progress.begin('wait for the default ServiceAccount and root CA');
-    await waitFor(() => workloadsAccepted(core), 60_000, 'the default ServiceAccount and kube-root-ca.crt in namespace default');
+    await poll({
+      what: 'the default ServiceAccount and kube-root-ca.crt in namespace default',
+      probe: () => workloadsAccepted(core),
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     ready.end('done');
     options.signal?.throwIfAborted();
 

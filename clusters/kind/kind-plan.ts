@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { dump } from 'js-yaml';
 import type { CommandPlan, PlanStep } from '../command-plan.ts';
 import { RELOADER_NAMESPACE } from '../components/index.ts';
-import type { KubeObject } from '../kube/index.ts';
+import { manifestYaml, type KubeObject } from '../kube/index.ts';
 import { RELOADER_DEPLOYMENT } from '../reloader-control.ts';
 
 export interface KindPlanOptions {
@@ -44,7 +43,7 @@ export function kindPlan(o: KindPlanOptions): CommandPlan {
   });
   const istioRelease = o.istioVersion.slice(1);
   const files = {
-    'kind-config.yaml': dump({
+    'kind-config.yaml': manifestYaml([{
       kind: 'Cluster',
       apiVersion: 'kind.x-k8s.io/v1alpha4',
       name: o.name,
@@ -56,8 +55,8 @@ export function kindPlan(o: KindPlanOptions): CommandPlan {
           { containerPort: PROMETHEUS_NODE_PORT, hostPort: o.prometheusPort, listenAddress: '127.0.0.1', protocol: 'TCP' },
         ],
       }],
-    }),
-    'istio-operator.yaml': dump({
+    }]),
+    'istio-operator.yaml': manifestYaml([{
       apiVersion: 'install.istio.io/v1alpha1',
       kind: 'IstioOperator',
       spec: {
@@ -70,9 +69,9 @@ export function kindPlan(o: KindPlanOptions): CommandPlan {
           }],
         },
       },
-    }),
-    'flagger.yaml': o.flagger.map((obj) => dump(obj)).join('---\n'),
-    'reloader.yaml': o.reloader.map((obj) => dump(obj)).join('---\n'),
+    }]),
+    'flagger.yaml': manifestYaml(o.flagger),
+    'reloader.yaml': manifestYaml(o.reloader),
   };
   return {
     title: 'kind set-up',

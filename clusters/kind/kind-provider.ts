@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandRunner } from '../command-runner.ts';
+import { poll } from '../poll.ts';
 import type { Progress } from '../progress.ts';
 import { versions } from '../components/index.ts';
 import { IN_CLUSTER_PROMETHEUS, ProviderError, SCENARIO_LABEL, type Provider } from '../provider.ts';
@@ -24,13 +25,11 @@ const MESH_SCRAPE_TIMEOUT_MS = 180_000;
 
 async function waitForMeshScrape(prometheusUrl: string, meshScraped: (url: string) => Promise<boolean>, progress: Progress): Promise<void> {
   const task = progress.begin('wait for Prometheus to have scraped the mesh');
-  const deadline = Date.now() + MESH_SCRAPE_TIMEOUT_MS;
-  while (!(await meshScraped(prometheusUrl).catch(() => false))) {
-    if (Date.now() > deadline) {
-      task.end('failed');
-      throw new ProviderError(`Prometheus at ${prometheusUrl} has not scraped the mesh within ${MESH_SCRAPE_TIMEOUT_MS / 1000} s (query: ${MESH_SCRAPED})`);
-    }
-    await new Promise((r) => setTimeout(r, 2000));
+  try {
+    await poll({ what: 'Prometheus to have scraped the mesh', probe: () => meshScraped(prometheusUrl), timeoutMs: MESH_SCRAPE_TIMEOUT_MS, intervalMs: 2000 });
+  } catch {
+    task.end('failed');
+    throw new ProviderError(`Prometheus at ${prometheusUrl} has not scraped the mesh within ${MESH_SCRAPE_TIMEOUT_MS / 1000} s (query: ${MESH_SCRAPED})`);
   }
   task.end('done');
 }

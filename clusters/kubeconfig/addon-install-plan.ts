@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { dump } from 'js-yaml';
 import type { CommandPlan } from '../command-plan.ts';
-import type { KubeObject } from '../kube/index.ts';
+import { manifestYaml, type KubeObject } from '../kube/index.ts';
 
 export interface AddonInstallPlanOptions {
   readonly kubeconfig: string;
@@ -29,7 +28,7 @@ export function addonInstallPlan(o: AddonInstallPlanOptions): CommandPlan {
   const { namespace, name } = o.deployment;
   return {
     title: `${o.addon} install`,
-    files: { [o.manifest]: o.objects.map((obj) => dump(obj)).join('---\n') },
+    files: { [o.manifest]: manifestYaml(o.objects) },
     steps: [
       { name: `create ${o.addon}'s ${o.contents}`, argv: kubectl('create', '-f', file), undo: kubectl('delete', '--ignore-not-found', '-f', file) },
       { name: `wait for ${namespace}/${name}`, argv: kubectl('-n', namespace, 'rollout', 'status', `deployment/${name}`, '--timeout=300s') },

@@ -1,5 +1,6 @@
 import { runPlan, type CommandPlan } from '../command-plan.ts';
 import type { CommandRunner } from '../command-runner.ts';
+import { poll } from '../poll.ts';
 import { versions } from '../components/index.ts';
 import type { KubeObject } from '../kube/index.ts';
 import type { Progress } from '../progress.ts';
@@ -45,13 +46,15 @@ export async function installFlagger(
   const plan = flaggerInstallPlan(o);
   await runPlan(plan, o.workDir, runner, progress);
   const task = progress.begin('wait for Prometheus to scrape Flagger (flagger_info)');
-  const deadline = Date.now() + scrapeTimeoutMs;
-  while (Date.now() < deadline) {
-    if ((await probe.prometheus('flagger_info').catch(() => [])).length) {
-      task.end('done');
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 2000));
+  const scraped = await poll({
+    what: 'Prometheus to scrape Flagger',
+    probe: async () => (await probe.prometheus('flagger_info')).length > 0,
+    timeoutMs: scrapeTimeoutMs,
+    intervalMs: 2000,
+  }).catch(() => false);
+  if (scraped) {
+    task.end('done');
+    return;
   }
   task.end('failed');
   const undo = plan.steps[0]!.undo!;

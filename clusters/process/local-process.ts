@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { poll, PollTimeoutError } from '../poll.ts';
 import { OWNER_ENV, isAlive, terminate } from './process-tree.ts';
 
 export interface LocalProcessOptions {
@@ -94,23 +95,20 @@ export class LocalProcess {
   /** Polls `check` until it passes; fails early if the process exits, or after `timeoutMs`. */
   async waitHealthy(check: HealthCheck, timeoutMs: number, what = 'healthy'): Promise<void> {
     const { name, logFile } = this.options;
-    const started = Date.now();
     let exited = false;
     void this.#exit?.then(() => (exited = true));
-    while (Date.now() - started < timeoutMs) {
-      if (exited) {
-        throw new ProcessError(
-          `${name} exited before it was ${what}; log: ${logFile}\n${await logTail(logFile)}`,
-          logFile,
-        );
-      }
-      if (await check().catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 100));
+    const failure = async (how: string) => new ProcessError(`${name} ${how}; log: ${logFile}\n${await logTail(logFile)}`, logFile);
+    try {
+      await poll({
+        what: `${name} to be ${what}`,
+        probe: check,
+        timeoutMs,
+        intervalMs: 100,
+        failEarly: async () => (exited ? failure(`exited before it was ${what}`) : undefined),
+      });
+    } catch (err) {
+      throw err instanceof PollTimeoutError ? await failure(`was not ${what} within ${timeoutMs / 1000} s`) : err;
     }
-    throw new ProcessError(
-      `${name} was not ${what} within ${timeoutMs / 1000} s; log: ${logFile}\n${await logTail(logFile)}`,
-      logFile,
-    );
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
+import { poll, PollTimeoutError } from '../poll.ts';
 
 /** Environment variable every process we start carries, so a later run can find what a crashed one left. */
 export const OWNER_ENV = 'DELIVERY_TESTBED_OWNER';
@@ -30,12 +31,10 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!(await isAlive(pid))) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !(await isAlive(pid));
+  return poll({ what: `process ${pid} to exit`, probe: async () => !(await isAlive(pid)), timeoutMs, intervalMs: 50 }).catch((err: unknown) => {
+    if (err instanceof PollTimeoutError) return false;
+    throw err;
+  });
 }
 
 /** SIGKILL, with no grace: how a crash or the OOM killer ends a process. */

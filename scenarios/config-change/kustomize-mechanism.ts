@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { dump } from 'js-yaml';
 import { toolCommand } from '../../clusters/components/index.ts';
+import { manifestYaml } from '../../clusters/kube/index.ts';
 import { apply } from '../scenario-apply.ts';
 import { SECRET_KEY, configData, configMap, workload, type ConfigState } from './config-app.ts';
 import { patchTemplateByHand, type Mechanism, type DemoContext } from './mechanism.ts';
@@ -28,10 +28,10 @@ export async function kustomizeMechanism(c: DemoContext): Promise<Mechanism> {
     // The Secret's value goes in a file of mode 0600, never on a command line or in a log.
     await writeFile(join(dir, CONFIG_FILE), configData(s)[CONFIG_FILE]);
     await writeFile(join(dir, SECRET_KEY), s.token, { mode: 0o600 });
-    await writeFile(join(dir, 'deployment.yaml'), dump(workload(t.namespace, n, { annotations: {}, configRef: n.config, secretRef: n.secret, unsafeRollout: c.unsafeRollout })));
+    await writeFile(join(dir, 'deployment.yaml'), manifestYaml([workload(t.namespace, n, { annotations: {}, configRef: n.config, secretRef: n.secret, unsafeRollout: c.unsafeRollout })]));
     await writeFile(
       join(dir, 'kustomization.yaml'),
-      dump({
+      manifestYaml([{
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
         namespace: t.namespace,
@@ -41,7 +41,7 @@ export async function kustomizeMechanism(c: DemoContext): Promise<Mechanism> {
           { name: n.unrelated, literals: [`value=${s.unrelated}`] },
         ],
         secretGenerator: [{ name: n.secret, type: 'Opaque', files: [SECRET_KEY] }],
-      }),
+      }]),
     );
   };
   const applyKustomization = async (s: ConfigState) => {

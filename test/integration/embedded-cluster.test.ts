@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { ClusterPaths, DEMO_IMAGE, serviceEndpoints, type ClusterInfo } from '../../clusters/embedded/index.ts';
 import { findOwnedProcesses } from '../../clusters/process/index.ts';
-import { loadAll } from 'js-yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { planKindCluster } from '../../clusters/kind/index.ts';
 import { KubeClient, type KubeObject } from '../../clusters/kube/index.ts';
 import { silentProgress } from '../../clusters/progress.ts';
@@ -75,7 +75,7 @@ describe('embedded cluster (integration)', function () {
     // The starter `testbed init` writes, its image mapped beside busybox.
     const init = await runCli(['init', join(stateDir, 'starter')]);
     expect(init.exitCode, init.all).to.equal(0);
-    const starterImages = (loadAll(await readFile(join(stateDir, 'starter', 'images.yaml'), 'utf8'))[0] as { images: Record<string, unknown> }).images;
+    const starterImages = (parse(await readFile(join(stateDir, 'starter', 'images.yaml'), 'utf8')) as { images: Record<string, unknown> }).images;
     const images = join(stateDir, 'images.yaml');
     await writeFile(images, JSON.stringify({ images: { busybox: { command: [] }, ...starterImages } }));
     const up = await runCli(['cluster', 'up', '--name', name, '--nodes', '2', '--images', images], env());
@@ -352,7 +352,7 @@ describe('embedded cluster (integration)', function () {
     const kube = await KubeClient.fromKubeConfig(kc);
     try {
       const { plan } = await planKindCluster('dry-run', silentProgress);
-      const objects = ['flagger.yaml', 'reloader.yaml'].flatMap((f) => (loadAll(plan.files[f]!) as KubeObject[]).filter(Boolean));
+      const objects = ['flagger.yaml', 'reloader.yaml'].flatMap((f) => (parseAllDocuments(plan.files[f]!).map((d) => d.toJS()) as KubeObject[]).filter(Boolean));
       const applied = async (o: KubeObject, dryRun: boolean) => {
         const res = await kube.apply(o, { fieldManager: 'kind-plan-test', dryRun });
         return `${o.kind}/${o.metadata.name}: ${res.status}${res.status >= 300 ? ` ${JSON.stringify(res.body).slice(0, 300)}` : ''}`;

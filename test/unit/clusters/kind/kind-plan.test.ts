@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { load, loadAll } from 'js-yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { describePlan, runPlan } from '../../../../clusters/command-plan.ts';
 import { reloaderManifests } from '../../../../clusters/components/index.ts';
 import { kindPlan, type KindPlanOptions } from '../../../../clusters/kind/index.ts';
@@ -47,10 +47,10 @@ describe('kind provider plan', () => {
       'docker build -t delivery-testbed/demo-app:1 -f /repo/demo-app/Dockerfile /repo',
       'kind load docker-image delivery-testbed/demo-app:1 --name tb',
     ]);
-    const config = load(await readFile(join(dir, 'kind-config.yaml'), 'utf8')) as { nodes: Array<{ image: string; extraPortMappings: Array<{ hostPort: number; listenAddress: string; containerPort: number }> }> };
+    const config = parse(await readFile(join(dir, 'kind-config.yaml'), 'utf8')) as { nodes: Array<{ image: string; extraPortMappings: Array<{ hostPort: number; listenAddress: string; containerPort: number }> }> };
     expect(config.nodes[0]!.image).to.equal('kindest/node:v1.36.3');
     expect(config.nodes[0]!.extraPortMappings.map((m) => [m.listenAddress, m.hostPort, m.containerPort])).to.deep.equal([['127.0.0.1', 41080, 30080], ['127.0.0.1', 41090, 30090]]);
-    const istio = load(await readFile(join(dir, 'istio-operator.yaml'), 'utf8')) as { spec: { components: { ingressGateways: Array<{ k8s: { service: { ports: Array<{ nodePort?: number }> } } }> } } };
+    const istio = parse(await readFile(join(dir, 'istio-operator.yaml'), 'utf8')) as { spec: { components: { ingressGateways: Array<{ k8s: { service: { ports: Array<{ nodePort?: number }> } } }> } } };
     expect(istio.spec.components.ingressGateways[0]!.k8s.service.ports.map((p) => p.nodePort)).to.deep.include(30080);
   });
 
@@ -82,7 +82,7 @@ describe('kind provider plan', () => {
     const reloader = await reloaderManifests(silentProgress);
     const plan = kindPlan({ ...options(dir), reloader: [...reloader.access, reloader.deployment] });
     type Obj = { kind: string; metadata: { name: string; namespace?: string }; rules?: unknown[]; spec?: { template: { spec: { containers: Array<{ image: string }> } } } };
-    const objects = loadAll(plan.files['reloader.yaml']!) as Obj[];
+    const objects = parseAllDocuments(plan.files['reloader.yaml']!).map((d) => d.toJS() as Obj);
     const find = (kind: string) => objects.find((o) => o.kind === kind);
     expect(find('Namespace')!.metadata.name).to.equal('reloader');
     expect(find('ServiceAccount')!.metadata).to.deep.equal({ name: 'reloader-reloader', namespace: 'reloader' });

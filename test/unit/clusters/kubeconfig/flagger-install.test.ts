@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
 import { versions } from '../../../../clusters/components/index.ts';
 import { flaggerInstallPlan, installFlagger, type FlaggerInstallOptions } from '../../../../clusters/kubeconfig/index.ts';
 import { silentProgress } from '../../../../clusters/progress.ts';
@@ -39,7 +39,7 @@ describe('kubeconfig provider: installing Flagger with --install-addons', () => 
     await installFlagger(options, { prometheus: async () => (++scrapes < 2 ? [] : [{ version: '1.44.0' }]) }, runner, silentProgress);
     expect(plain(ran)).to.deep.equal([create, rollout]);
     expect(scrapes).to.equal(2);
-    const written = loadAll(await readFile(join(dir, 'flagger.yaml'), 'utf8')) as Array<{ kind: string }>;
+    const written = parseAllDocuments(await readFile(join(dir, 'flagger.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string });
     expect(written.map((o) => o.kind)).to.deep.equal(['CustomResourceDefinition', 'ServiceAccount', 'Deployment']);
     expect(flaggerInstallPlan(options).title).to.equal(`Flagger ${versions.flagger} install`);
   });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
 import { versions } from '../../../../clusters/components/index.ts';
 import { installReloader, reloaderInstallPlan, type ReloaderInstallOptions } from '../../../../clusters/kubeconfig/index.ts';
 import { silentProgress } from '../../../../clusters/progress.ts';
@@ -37,7 +37,7 @@ describe('kubeconfig provider: installing Reloader with --install-addons', () =>
     const { runner, ran } = fakeRunner();
     await installReloader(options, runner, silentProgress);
     expect(plain(ran)).to.deep.equal([create, rollout]);
-    const written = loadAll(await readFile(join(dir, 'reloader.yaml'), 'utf8')) as Array<{ kind: string }>;
+    const written = parseAllDocuments(await readFile(join(dir, 'reloader.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string });
     expect(written.map((o) => o.kind)).to.deep.equal(['Namespace', 'ServiceAccount', 'ClusterRole', 'Deployment']);
     expect(reloaderInstallPlan(options).title).to.equal(`Reloader ${versions.reloader} install`);
   });

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { dump, load } from 'js-yaml';
+import { parse, stringify } from 'yaml';
 import { reloaderConfigMapHash, reloaderSecretHash } from '../../../../scenarios/config-change/reloader-hash.ts';
 import { CHANGE_KEY, TOKEN_KEY, readWorkloadFile, workloadApp } from '../../../../scenarios/config-change/workload-file.ts';
-import { TunableError } from '../../../../harness/tunables.ts';
+import { TunableError } from '../../../../harness/tunable-error.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../../../examples/checkout-workload.yaml', import.meta.url));
 type Json = Record<string, any>;
@@ -16,7 +16,7 @@ describe('a user\'s workload file (config-change --set workload=FILE)', () => {
   let example: Json[] = [];
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'workload-file-'));
-    example = (await readFile(EXAMPLE, 'utf8')).split(/^---$/m).map((d) => load(d) as Json);
+    example = (await readFile(EXAMPLE, 'utf8')).split(/^---$/m).map((d) => parse(d) as Json);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -24,7 +24,7 @@ describe('a user\'s workload file (config-change --set workload=FILE)', () => {
   const variant = async (edit: (docs: Json[]) => Json[] | void) => {
     const docs = structuredClone(example);
     const file = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
-    await writeFile(file, (edit(docs) ?? docs).map((d) => dump(d)).join('---\n'));
+    await writeFile(file, (edit(docs) ?? docs).map((d) => stringify(d)).join('---\n'));
     return file;
   };
   const refusal = (file: string) => {
