@@ -6,7 +6,7 @@ import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { componentsCommand, componentsUsage } from './components-command.ts';
 import { doctorCommand, doctorUsage } from './doctor-command.ts';
 import { initCommand, initUsage } from './init-command.ts';
-import { installInterruptHandlers, settleInterrupt } from './interrupts.ts';
+import { exitWhenFlushed, installInterruptHandlers, settleInterrupt, tolerateClosedOutput } from './interrupts.ts';
 import { loadCommand, loadUsage } from './load-command.ts';
 import { logsCommand, logsUsage } from './logs-command.ts';
 import { reportCommand, reportUsage } from './report-command.ts';
@@ -74,6 +74,7 @@ function usageFor(argv: readonly string[]): string {
 }
 
 installInterruptHandlers((message) => process.stderr.write(`${message}\n`));
+tolerateClosedOutput();
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
@@ -87,5 +88,6 @@ try {
   process.exitCode = 2;
 }
 await settleInterrupt();
-// Leftover keep-alive sockets of API clients must not hold the command open.
-process.exit();
+// Leftover keep-alive sockets of API clients must not hold the command open; the output must
+// still arrive whole through a pipe, so the exit waits for stdout and stderr to drain.
+await exitWhenFlushed();
