@@ -6,9 +6,11 @@ import { clusterRun, ensureCachedBinaries } from './cluster-bench.ts';
 import { sideBySide, summarize } from './measurements.ts';
 import { meshBenchCluster, meshRun } from './mesh-bench.ts';
 import { defaultSuiteReport, launchChromium, reportRun, reportVariants } from './report-bench.ts';
+import { defaultSuite } from '../scenarios/index.ts';
+import { suiteCluster, suiteRun } from './suite-bench.ts';
 import { repeatScenarios, verdictAgreement } from './verdicts-bench.ts';
 
-const usage = `usage: npm run bench -- <cluster|mesh|report|verdicts> [--runs N] [--report FILE] [SCENARIO...]
+const usage = `usage: npm run bench -- <cluster|mesh|report|suite|verdicts> [--runs N] [--report FILE] [SCENARIO...]
   cluster   start the embedded cluster from cached binaries until Ready, start 3 demo pods,
             and measure the total RSS; 1 node and 3 nodes side by side (default 5 runs)
   mesh      vegeta at 500 and 1000 rps for 10 s, straight to a demo pod and through the ingress
@@ -16,6 +18,8 @@ const usage = `usage: npm run bench -- <cluster|mesh|report|verdicts> [--runs N]
             adds, its CPU and RSS (default 3 runs)
   report    report.html of one scenario, the default suite (--report FILE, else a saved one)
             and the suite with a trend: size, render time in node, drawn time in Chromium (7 runs)
+  suite     the default suite on one embedded cluster with --workers 1 and with the default
+            workers, side by side: wall time, the cluster's peak RSS, the machine's CPU (3 runs)
   verdicts  run SCENARIO... (default: the default suite) --runs times on one embedded cluster: how
             far each scenario's verdicts agree, each check's pass rate, each metric's spread (10 runs)`;
 
@@ -106,6 +110,33 @@ async function benchReport(runs: number, reportFile: string | undefined): Promis
   )}`;
 }
 
+async function benchSuite(runs: number): Promise<string> {
+  await ensureCachedBinaries();
+  const dir = await mkdtemp(join(tmpdir(), 'bench-suite-'));
+  const cluster = await suiteCluster(dir);
+  const variants: Array<Variant & { workers: number | undefined }> = [
+    { name: '--workers 1', workers: 1, results: {} },
+    { name: 'default workers', workers: undefined, results: {} },
+  ];
+  try {
+    for (let run = 0; run < runs; run++) {
+      for (const v of variants) record(v, await suiteRun(cluster, v.workers, join(dir, `report-${run}-${v.workers ?? 'default'}`)), run, runs);
+    }
+  } finally {
+    await cluster.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return `the default suite on one embedded cluster, ${runs} runs each (interleaved)\n${sideBySide(
+    [
+      { name: 'wall', unit: 's' },
+      { name: 'peak cluster RSS', unit: 'MiB', format: (n) => n.toFixed(0) },
+      { name: 'machine CPU', unit: 'CPU s' },
+      { name: 'scenarios passed', unit: `of ${defaultSuite.length}`, format: (n) => n.toFixed(0) },
+    ],
+    variants,
+  )}`;
+}
+
 async function benchVerdicts(runs: number, _reportFile: string | undefined, names: readonly string[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-verdicts-'));
   try {
@@ -122,6 +153,7 @@ const benchmarks: Record<string, { runs: number; run: Bench; takesNames?: true }
   cluster: { runs: 5, run: benchCluster },
   mesh: { runs: 3, run: benchMesh },
   report: { runs: 7, run: benchReport },
+  suite: { runs: 3, run: benchSuite },
   verdicts: { runs: 10, run: benchVerdicts, takesNames: true },
 };
 

@@ -13,11 +13,14 @@ import { FileReporter, LiveReportServer, RunReportBuilder, TerminalProgress, Ter
 import { defaultSuite, scenarios } from '../scenarios/index.ts';
 import { KubeClient } from '../clusters/kube/index.ts';
 import { fanOut } from '../harness/reporter-fanout.ts';
-import { runScenarios } from '../harness/runner.ts';
-import { scenarioTunables, type Scenario } from '../harness/scenario.ts';
+import { planAttempts, type AttemptPlan } from '../harness/attempt-plan.ts';
+import { parseMatrix, withCombination, type Matrix } from '../harness/matrix.ts';
+import { MAX_WORKERS, WORKER_LIMIT, runScenarios } from '../harness/runner.ts';
+import type { Scenario } from '../harness/scenario.ts';
 import { PACKAGE_NAME, ScenarioFileError, loadScenarioFiles, loadTestbedConfig, scenarioFilesIn } from '../harness/scenario-files.ts';
 import { CONFIG_FILE } from '../harness/testbed-config.ts';
-import { FAULT_TUNABLE, TunableError, defaultShown, parseSettings} from '../harness/tunables.ts';
+import { FAULT_TUNABLE, defaultShown, parseSettings } from '../harness/tunables.ts';
+import { TunableError } from '../harness/tunable-error.ts';
 import { onInterrupt } from './interrupts.ts';
 import { pausePrompt } from './pause-prompt.ts';
 import { componentVersions } from './component-versions.ts';
@@ -30,9 +33,13 @@ export const scenarioUsage = `usage: testbed scenario [NAME...|all] [options]
   --scenarios DIR    load the *.scenario.ts files of DIR (import { defineScenario, … } from '${PACKAGE_NAME}')
   --set KEY=VALUE    set a tunable (repeatable); applies to the scenarios that declare KEY
   --repeat N         run each scenario N times and report the pass rate
+  --matrix K=V1,V2   run one attempt per value (repeatable: one per combination of all keys), side by side,
+                     e.g. bad-canary --matrix errorRate=0.01,0.05,0.5 (a gate sensitivity sweep)
+  --workers N        attempts that run at once, each in its own namespace (default: as many as the run has,
+                     up to ${WORKER_LIMIT}); attempts that restart what another holds wait for it. 1 runs one at a time
   --report-dir DIR   where report.json, junit.xml and report.html go (default ./out)
   --serve            serve the live report on 127.0.0.1 at a printed URL while the scenarios run
-  --pause            wait for Enter before each when-step, printing the kubectl commands that show it
+  --pause            wait for Enter before each when-step, printing the kubectl commands that show it (one worker)
   --keep             keep scenario namespaces, and a cluster this run started
   --provider NAME    embedded (default), kind (needs Docker, kind, kubectl, istioctl), or kubeconfig (an existing cluster)
   --name CLUSTER     embedded and kind: cluster name (default "default")
@@ -142,6 +149,27 @@ function checkFault(catalog: Catalog, selected: readonly Scenario[], fault: stri
   if (!provider.capabilities.includes(FAULTS_CAPABILITY)) throw new UsageError(`fault=${fault}: the ${provider.name} provider cannot inject faults; faults run on the embedded provider`);
 }
 
+/**
+ * Test-only: the scheduler starts attempts as if they held nothing, so two that restart the same
+ * controller run at once and the guard must end the run, naming both.
+ */
+export const IGNORE_HOLDS_ENV = 'TESTBED_TEST_IGNORE_HOLDS';
+
+/** --workers, else as many as the run has attempts, up to the limit; --pause runs one at a time, and says so. */
+function workersFor(raw: string | undefined, attempts: number, pause: boolean): number {
+  if (raw !== undefined) {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, got "${raw}"`);
+    if (pause && n > 1) throw new UsageError(`--pause waits for Enter before each when-step, one attempt at a time: it takes no --workers ${n}`);
+    return n;
+  }
+  if (pause) {
+    if (attempts > 1) process.stderr.write('--pause: the attempts run one at a time (--workers 1), so each when-step waits for you alone\n');
+    return 1;
+  }
+  return Math.max(1, Math.min(attempts, WORKER_LIMIT));
+}
+
 export async function scenarioCommand(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
@@ -152,6 +180,8 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       scenarios: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] },
       repeat: { type: 'string', default: '1' },
+      matrix: { type: 'string', multiple: true, default: [] },
+      workers: { type: 'string' },
       'report-dir': { type: 'string', default: 'out' },
       keep: { type: 'boolean', default: false },
       provider: { type: 'string', default: 'embedded' },
@@ -182,19 +212,23 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   const components = await componentVersions(values.component, { provider: values.provider, addons: selected.flatMap((s) => s.needs.addons) }, progress);
   const provider = providerFrom(values, components);
   let settings: Record<string, string>;
+  let matrix: Matrix;
+  let attempts: AttemptPlan[];
   try {
     settings = parseSettings(values.set);
-    checkFault(catalog, selected, settings[FAULT_TUNABLE], provider);
+    matrix = parseMatrix(values.matrix);
+    for (const fault of [settings[FAULT_TUNABLE], ...(matrix[FAULT_TUNABLE] ?? [])]) checkFault(catalog, selected, fault, provider);
     for (const key of Object.keys(settings)) {
       if (!selected.some((s) => key in s.tunables)) {
         throw new TunableError(`no selected scenario has a tunable "${key}"; tunables:\n${listScenarios(catalog)}`);
       }
     }
-    for (const s of selected) scenarioTunables(s, Object.fromEntries(Object.entries(settings).filter(([k]) => k in s.tunables)));
+    attempts = planAttempts({ scenarios: selected, settings, matrix, repeat });
   } catch (err) {
     if (err instanceof TunableError) throw new UsageError(err.message);
     throw err;
   }
+  const workers = workersFor(values.workers, attempts.length, values.pause);
 
   const needs = new Set(selected.flatMap((s) => [...s.needs.components, ...s.needs.addons]));
   // The commands --pause prints run the pinned kubectl.
@@ -218,7 +252,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   const reporters = fanOut(
     [
       builder,
-      new TerminalReporter(builder, process.stderr, values.verbose),
+      new TerminalReporter(builder, progress, values.verbose),
       new FileReporter(builder, join(reportDir, 'report.json'), renderJson),
       new FileReporter(builder, join(reportDir, 'junit.xml'), renderJunit),
       new FileReporter(builder, join(reportDir, 'report.html'), (report) => renderHtml({ report })),
@@ -233,8 +267,10 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     if (live) process.stderr.write(`live report: ${await live.start()}\n`);
     if (values.pause) prompt = pausePrompt(tools.kubectl!.path, session.connection.kubeconfig, process.stdin, process.stderr);
     const verdicts = await runScenarios({
-      scenarios: selected,
-      settings,
+      attempts,
+      workers,
+      ...(process.env[IGNORE_HOLDS_ENV] === '1' ? { ignoreHolds: true } : {}),
+      ...(Object.keys(matrix).length ? { matrix } : {}),
       repeat,
       keep: values.keep,
       cluster: { ...session.connection, versions: { ...session.connection.versions, ...Object.fromEntries(Object.values(tools).map((t) => [t.binary, describeSource(t)])) } },
@@ -251,7 +287,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     await reporters.finish();
     process.stderr.write(`reports: ${reportDir}/report.json, ${reportDir}/junit.xml\n`);
     const failed = builder.report?.scenarios.find((s) => s.verdict !== 'pass');
-    process.stderr.write(`timeline: file://${reportDir}/report.html${failed ? `#${scenarioAnchor(failed.scenario)}` : ''}\n`);
+    process.stderr.write(`timeline: file://${reportDir}/report.html${failed ? `#${scenarioAnchor(withCombination(failed.scenario, failed.combination))}` : ''}\n`);
     return verdicts.includes('error') ? 2 : verdicts.includes('fail') ? 1 : 0;
   } finally {
     prompt?.close();

@@ -9,6 +9,8 @@ export default defineScenario({
   name: 'reloader-restarts-once',
   summary: 'Our Deployment, annotated with the ConfigMap it reloads on, restarts exactly once per change, losing no request',
   needs: { components: ['vegeta'], addons: ['reloader'] },
+  // It runs Reloader with its default flags: no other attempt may run it otherwise meanwhile.
+  holds: () => ({ reloader: 'exclusive' }),
   tunables: {
     sabotage: sabotageTunable("the annotation names the Secret's kind instead (secret.reloader.stakater.com/reload): no restart", 'wrong-annotation'),
   },

@@ -8,6 +8,8 @@ export default defineScenario({
   name: 'strict-gate-rolls-back',
   summary: 'Our 99.5 % gate rolls back a version that fails 5 % of its requests',
   needs: { components: ['vegeta'], addons: ['flagger'] },
+  // Its gate reads Prometheus: no attempt that stops it may run meanwhile.
+  holds: () => ({ prometheus: 'shared' }),
   tunables: {
     errorRate: { type: 'number', default: 0.05, min: 0, max: 1, description: "fraction of the new version's requests that answer 500" },
     sabotage: sabotageTunable('a gate that can never fail (success rate ≥ 0 %): the bad version goes through', 'gate-never-fails'),

@@ -1,4 +1,7 @@
 import type { AttemptDiagnostics } from './diagnostics.ts';
+import type { Holds } from './holds.ts';
+import type { Combination, Matrix } from './matrix.ts';
+import type { Waited } from './scheduler.ts';
 import type { CheckResult, DecidedBy, Verdict } from './results.ts';
 
 /** A point on a scenario's timeline. */
@@ -17,12 +20,31 @@ export interface AttemptId {
   readonly scenario: string;
   /** 1-based; more than 1 with --repeat. */
   readonly attempt: number;
+  /** The `--matrix` combination it runs; absent without one. */
+  readonly combination?: Combination;
 }
 
 /** What the engine emits. Reporters consume these; the engine never prints. */
 export type EngineEvent =
-  | { readonly type: 'run-begin'; readonly scenarios: readonly string[]; readonly repeat: number; readonly provider: string; readonly versions: Readonly<Record<string, string>> }
-  | { readonly type: 'attempt-begin'; readonly id: AttemptId; readonly namespace: string; readonly tunables: Readonly<Record<string, unknown>> }
+  | {
+      readonly type: 'run-begin';
+      readonly scenarios: readonly string[];
+      readonly repeat: number;
+      /** How many attempts may run at once. */
+      readonly workers: number;
+      readonly matrix?: Matrix;
+      readonly provider: string;
+      readonly versions: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly type: 'attempt-begin';
+      readonly id: AttemptId;
+      readonly namespace: string;
+      readonly tunables: Readonly<Record<string, unknown>>;
+      readonly holds: Holds;
+      /** Why it did not start with the run, and for how long it waited. */
+      readonly waited?: Waited;
+    }
   | { readonly type: 'step-begin'; readonly id: AttemptId; readonly step: string }
   /** Before a when-step under --pause: the run waits for the user, who may watch with these kubectl arguments. */
   | { readonly type: 'pause'; readonly id: AttemptId; readonly step: string; readonly shows: ReadonlyArray<readonly string[]> }

@@ -1,7 +1,9 @@
 import type { KubeClient, KubeEvent } from '../clusters/kube/index.ts';
 import type { Controllers, Faults } from '../clusters/provider.ts';
 import type { LoadProfile, LoadSummary } from '../load/index.ts';
-import { TunableError, resolveTunables, type TunableSpecs, type TunableValues } from './tunables.ts';
+import type { Holds } from './holds.ts';
+import { resolveTunables, type TunableSpecs, type TunableValues } from './tunables.ts';
+import { TunableError } from './tunable-error.ts';
 
 /** What a scenario's body works with. Given/When steps act; Then checks observe and never mutate. */
 export interface ScenarioContext<T> {
@@ -99,14 +101,23 @@ export interface Scenario<S extends TunableSpecs = TunableSpecs> {
   /** Components and add-ons the provider must supply. */
   readonly needs: { readonly components: readonly string[]; readonly addons: readonly string[] };
   readonly tunables: S;
+  /**
+   * What an attempt with these tunables holds of the cluster beyond its namespace, so that
+   * attempts which contend for a part run one after another and all others at once: `exclusive`
+   * for a controller it runs with its own flags or stops, a component a fault stops, or what it
+   * writes that others would contend for; `shared` for what it relies on (Prometheus, for a gate).
+   * The API server and `needs.addons` are held shared without saying. Stopping or restarting a
+   * controller or component not held exclusively fails the attempt.
+   */
+  holds?(tunables: TunableValues<S>): Holds;
   /** Why these values cannot work together, if they cannot: the run then exits 2 before any cluster work. */
   refuses?(tunables: TunableValues<S>): string | undefined;
   run(t: ScenarioContext<TunableValues<S>>): Promise<void>;
 }
 
 /** A scenario's tunables from `key=value` settings; a TunableError names what cannot work, alone or together. */
-export function scenarioTunables<S extends TunableSpecs>(scenario: Scenario<S>, settings: Readonly<Record<string, string>>): TunableValues<S> {
-  const values = resolveTunables(scenario.name, scenario.tunables, settings);
+export function scenarioTunables<S extends TunableSpecs>(scenario: Scenario<S>, settings: Readonly<Record<string, string>>, swept: readonly string[] = []): TunableValues<S> {
+  const values = resolveTunables(scenario.name, scenario.tunables, settings, swept);
   const refused = scenario.refuses?.(values);
   if (refused) throw new TunableError(`scenario ${scenario.name}: ${refused}`);
   return values;

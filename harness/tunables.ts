@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { TunableError } from './tunable-error.ts';
 
 /** A scenario's tunable: typed, with a default, set with `--set key=value`. */
 export type TunableSpec =
@@ -52,28 +53,25 @@ export type TunableValues<S extends TunableSpecs> = {
 /** A tunable's default as `--list` shows it. */
 export const defaultShown = (spec: TunableSpec): string => (spec.type === 'file' ? 'FILE' : String(spec.default));
 
-export class TunableError extends Error {
-  override name = 'TunableError';
-}
 
-function parseValue(key: string, spec: TunableSpec, raw: string): unknown {
+function parseValue(key: string, spec: TunableSpec, raw: string, flag: string): unknown {
   switch (spec.type) {
     case 'number': {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new TunableError(`--set ${key}=${raw}: expected a number`);
+      if (raw.trim() === '' || !Number.isFinite(n)) throw new TunableError(`${flag} ${key}=${raw}: expected a number`);
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-        throw new TunableError(`--set ${key}=${raw}: must be between ${spec.min ?? '-∞'} and ${spec.max ?? '∞'}`);
+        throw new TunableError(`${flag} ${key}=${raw}: must be between ${spec.min ?? '-∞'} and ${spec.max ?? '∞'}`);
       }
       return n;
     }
     case 'boolean':
-      if (raw !== 'true' && raw !== 'false') throw new TunableError(`--set ${key}=${raw}: expected true or false`);
+      if (raw !== 'true' && raw !== 'false') throw new TunableError(`${flag} ${key}=${raw}: expected true or false`);
       return raw === 'true';
     case 'enum':
-      if (!spec.values.includes(raw)) throw new TunableError(`--set ${key}=${raw}: expected one of ${spec.values.join(', ')}`);
+      if (!spec.values.includes(raw)) throw new TunableError(`${flag} ${key}=${raw}: expected one of ${spec.values.join(', ')}`);
       return raw;
     case 'string':
-      if (!spec.pattern.test(raw)) throw new TunableError(`--set ${key}=${raw}: expected ${spec.expected}`);
+      if (!spec.pattern.test(raw)) throw new TunableError(`${flag} ${key}=${raw}: expected ${spec.expected}`);
       return raw;
     case 'file': {
       const path = resolve(raw);
@@ -81,16 +79,19 @@ function parseValue(key: string, spec: TunableSpec, raw: string): unknown {
         return spec.read(path);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code) throw new TunableError(`--set ${key}=${raw}: cannot read ${path} (${code})`);
-        if (err instanceof TunableError) throw new TunableError(`--set ${key}=${raw}: ${err.message}`);
+        if (code) throw new TunableError(`${flag} ${key}=${raw}: cannot read ${path} (${code})`);
+        if (err instanceof TunableError) throw new TunableError(`${flag} ${key}=${raw}: ${err.message}`);
         throw err;
       }
     }
   }
 }
 
-/** Defaults overridden by `key=value` settings; an unknown key or bad value names what exists. */
-export function resolveTunables<S extends TunableSpecs>(scenario: string, specs: S, settings: Readonly<Record<string, string>>): TunableValues<S> {
+/**
+ * Defaults overridden by `key=value` settings; an unknown key or bad value names what exists.
+ * `swept` are the keys a `--matrix` set, which errors name as such.
+ */
+export function resolveTunables<S extends TunableSpecs>(scenario: string, specs: S, settings: Readonly<Record<string, string>>, swept: readonly string[] = []): TunableValues<S> {
   const values: Record<string, unknown> = Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, s.type === 'file' ? undefined : s.default]));
   for (const [key, raw] of Object.entries(settings)) {
     const spec = specs[key];
@@ -99,7 +100,7 @@ export function resolveTunables<S extends TunableSpecs>(scenario: string, specs:
       throw new TunableError(`scenario ${scenario} has no tunable "${key}"; it has: ${known.length ? known.join(', ') : 'none'}`);
     }
     try {
-      values[key] = parseValue(key, spec, raw);
+      values[key] = parseValue(key, spec, raw, swept.includes(key) ? '--matrix' : '--set');
     } catch (err) {
       throw err instanceof TunableError ? new TunableError(`scenario ${scenario}: ${err.message}`) : err;
     }

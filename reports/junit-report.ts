@@ -1,5 +1,6 @@
 import type { CheckResult } from '../harness/results.ts';
 import { checkLabel } from './check-matrix.ts';
+import { withCombination } from '../harness/matrix.ts';
 import { scenarioAnchor } from './html/index.ts';
 import type { RunReport } from './run-report.ts';
 
@@ -23,7 +24,8 @@ export function renderJunit(report: RunReport): string {
   let errors = 0;
   const suites: string[] = [];
   for (const scenario of report.scenarios) {
-    const html = `report.html#${scenarioAnchor(scenario.scenario)}`;
+    const suite = withCombination(scenario.scenario, scenario.combination);
+    const html = `report.html#${scenarioAnchor(suite)}`;
     const names = [...new Set(scenario.attempts.flatMap((a) => a.checks.map(checkLabel)))];
     const cases: string[] = [];
     let suiteFailures = 0;
@@ -34,7 +36,7 @@ export function renderJunit(report: RunReport): string {
       const failed = results.filter((r) => r.c.status === 'fail');
       const passed = results.filter((r) => r.c.status === 'pass');
       const last = results.at(-1)!.c;
-      const open = `    <testcase classname="${escape(scenario.scenario)}" name="${escape(name)}" time="0">`;
+      const open = `    <testcase classname="${escape(suite)}" name="${escape(name)}" time="0">`;
       if (results.every((r) => r.c.status === 'skipped')) {
         skipped++;
         cases.push(`${open}<skipped message="${escape(last.reason)}"/></testcase>`);
@@ -60,7 +62,7 @@ export function renderJunit(report: RunReport): string {
     if (crashed.length) {
       suiteErrors++;
       const d = crashed.at(-1)!.decidedBy as { name: string; error: string };
-      cases.push(`    <testcase classname="${escape(scenario.scenario)}" name="(environment)" time="0">\n      <error message="${escape(`step "${d.name}": ${d.error}`)}" type="EnvironmentError">${escape(`timeline and diagnostics: ${html}`)}</error>\n    </testcase>`);
+      cases.push(`    <testcase classname="${escape(suite)}" name="(environment)" time="0">\n      <error message="${escape(`step "${d.name}": ${d.error}`)}" type="EnvironmentError">${escape(`timeline and diagnostics: ${html}`)}</error>\n    </testcase>`);
     }
     const time = scenario.attempts.reduce((s, a) => s + a.durationMs, 0);
     const count = cases.length;
@@ -69,7 +71,7 @@ export function renderJunit(report: RunReport): string {
     errors += suiteErrors;
     suites.push(
       [
-        `  <testsuite name="${escape(scenario.scenario)}" tests="${count}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="${skipped}" time="${seconds(time)}" timestamp="${report.startedAt}">`,
+        `  <testsuite name="${escape(suite)}" tests="${count}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="${skipped}" time="${seconds(time)}" timestamp="${report.startedAt}">`,
         `    <properties>${[['provider', report.provider], ['verdict', scenario.verdict], ['passRate', String(scenario.passRate)], ['report', html], ...Object.entries(report.versions).map(([k, v]) => [`version.${k}`, v])]
           .map(([k, v]) => `<property name="${escape(k!)}" value="${escape(v!)}"/>`)
           .join('')}</properties>`,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { TimelineEntry } from '../harness/events.ts';
+import type { HoldMode } from '../harness/holds.ts';
 import type { CheckStatus, Verdict } from '../harness/results.ts';
 import { describeJsonSyntaxError } from './json-syntax-error.ts';
 import { array, boolean, json, literal, number, object, oneOf, optional, record, string, tagged, time, type Shape } from './json-shape.ts';
@@ -42,6 +43,9 @@ const diagnostics = object({
 const attemptReport = object({
   attempt: number,
   namespace: string,
+  startedAt: optional(time),
+  holds: optional(record(oneOf<HoldMode>({ shared: true, exclusive: true }))),
+  waited: optional(object({ ms: number, reason: string })),
   tunables: record(json),
   // A saved report is written after every attempt ended, so none is still "running".
   verdict,
@@ -58,6 +62,7 @@ const attemptReport = object({
 
 const scenarioReport = object({
   scenario: string,
+  combination: optional(record(string)),
   verdict,
   passRate: number,
   flaky: boolean,
@@ -72,6 +77,8 @@ const runReport: Shape<RunReport> = object({
   verdict,
   startedAt: time,
   durationMs: number,
+  workers: optional(number),
+  matrix: optional(record(array(string))),
   environment: object({ node: string, os: string, cpus: number, host: string }),
   scenarios: array(scenarioReport),
 });

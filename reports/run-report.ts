@@ -1,6 +1,9 @@
 import { cpus, hostname, platform, release } from 'node:os';
 import type { AttemptDiagnostics } from '../harness/diagnostics.ts';
-import type { EngineEvent, Reporter, TimelineEntry } from '../harness/events.ts';
+import type { AttemptId, EngineEvent, Reporter, TimelineEntry } from '../harness/events.ts';
+import type { Holds } from '../harness/holds.ts';
+import { withCombination, type Combination, type Matrix } from '../harness/matrix.ts';
+import type { Waited } from '../harness/scheduler.ts';
 import type { CheckResult, DecidedBy, Verdict } from '../harness/results.ts';
 import { checkMatrix, type CheckMatrix } from './check-matrix.ts';
 
@@ -15,12 +18,18 @@ export interface RunReport {
   readonly verdict: Verdict;
   readonly startedAt: string;
   readonly durationMs: number;
+  /** How many attempts could run at once; absent in reports saved before attempts ran side by side. */
+  readonly workers?: number;
+  /** The tunables a `--matrix` swept, with their values; each combination is a scenario entry of its own. */
+  readonly matrix?: Matrix;
   readonly environment: { readonly node: string; readonly os: string; readonly cpus: number; readonly host: string };
   readonly scenarios: ScenarioReport[];
 }
 
 export interface ScenarioReport {
   readonly scenario: string;
+  /** The `--matrix` combination these attempts ran; absent without one. */
+  readonly combination?: Combination;
   /** error if any attempt errored, else fail if any failed, else pass. */
   verdict: Verdict;
   /** Passed attempts / attempts. */
@@ -35,6 +44,12 @@ export interface ScenarioReport {
 export interface AttemptReport {
   readonly attempt: number;
   readonly namespace: string;
+  /** Absent, with holds, in reports saved before attempts ran side by side. */
+  readonly startedAt?: string;
+  /** What it held of the cluster beyond its namespace, `shared` or `exclusive`. */
+  readonly holds?: Holds;
+  /** Why it did not start with the run, and for how long it waited. */
+  readonly waited?: Waited;
   readonly tunables: Readonly<Record<string, unknown>>;
   verdict: Verdict | 'running';
   decidedBy?: DecidedBy;
@@ -81,6 +96,9 @@ function nextLiveState(live: AttemptLiveState, event: LiveEvent): AttemptLiveSta
   }
 }
 
+/** Whether an attempt belongs to a scenario entry: the same scenario, and the same combination. */
+const sameEntry = (s: ScenarioReport, id: AttemptId) => withCombination(s.scenario, s.combination) === withCombination(id.scenario, id.combination);
+
 /** Builds the run's report from engine events; every file reporter starts from this model. */
 export class RunReportBuilder implements Reporter {
   report: RunReport | undefined;
@@ -96,43 +114,60 @@ export class RunReportBuilder implements Reporter {
           verdict: 'pass',
           startedAt: this.#startedAt,
           durationMs: 0,
+          workers: event.workers,
+          ...(event.matrix ? { matrix: event.matrix } : {}),
           environment: { node: process.version, os: `${platform()} ${release()}`, cpus: cpus().length, host: hostname() },
           scenarios: [],
         };
         return;
       case 'attempt-begin': {
-        const scenario = this.#scenario(event.id.scenario, true)!;
-        scenario.attempts.push({ attempt: event.id.attempt, namespace: event.namespace, tunables: event.tunables, verdict: 'running', durationMs: 0, steps: [], checks: [], timeline: [], metrics: {}, live: { steps: [] } });
+        const scenario = this.#scenario(event.id, true)!;
+        scenario.attempts.push({
+          attempt: event.id.attempt,
+          namespace: event.namespace,
+          startedAt: new Date().toISOString(),
+          holds: event.holds,
+          ...(event.waited ? { waited: event.waited } : {}),
+          tunables: event.tunables,
+          verdict: 'running',
+          durationMs: 0,
+          steps: [],
+          checks: [],
+          timeline: [],
+          metrics: {},
+          live: { steps: [] },
+        });
+        scenario.attempts.sort((a, b) => a.attempt - b.attempt);
         return;
       }
       case 'step-begin':
       case 'pause':
       case 'wait-begin':
       case 'wait-end': {
-        const attempt = this.#attempt(event.id.scenario);
+        const attempt = this.#attempt(event.id);
         if (attempt?.live) attempt.live = nextLiveState(attempt.live, event);
         return;
       }
       case 'step-end': {
-        const attempt = this.#attempt(event.id.scenario);
+        const attempt = this.#attempt(event.id);
         if (attempt?.live) attempt.live = nextLiveState(attempt.live, event);
         attempt?.steps.push({ name: event.step, ok: event.ok, durationMs: event.durationMs, ...(event.error ? { error: event.error } : {}) });
         return;
       }
       case 'timeline':
-        this.#attempt(event.id.scenario)?.timeline.push(event.entry);
+        this.#attempt(event.id)?.timeline.push(event.entry);
         return;
       case 'check':
-        this.#attempt(event.id.scenario)?.checks.push(event.check);
+        this.#attempt(event.id)?.checks.push(event.check);
         return;
       case 'diagnostics': {
-        const attempt = this.#attempt(event.id.scenario);
+        const attempt = this.#attempt(event.id);
         if (attempt) attempt.diagnostics = event.diagnostics;
         return;
       }
       case 'attempt-end': {
-        const attempt = this.#attempt(event.id.scenario);
-        const scenario = this.#scenario(event.id.scenario);
+        const attempt = this.#attempt(event.id);
+        const scenario = this.#scenario(event.id);
         if (!attempt || !scenario) return;
         const matrix = checkMatrix(attempt.checks);
         delete attempt.live;
@@ -151,16 +186,16 @@ export class RunReportBuilder implements Reporter {
     }
   }
 
-  #scenario(name: string, create = false): ScenarioReport | undefined {
-    let found = this.report?.scenarios.find((s) => s.scenario === name);
+  #scenario(id: AttemptId, create = false): ScenarioReport | undefined {
+    let found = this.report?.scenarios.find((s) => sameEntry(s, id));
     if (!found && create && this.report) {
-      found = { scenario: name, verdict: 'pass', passRate: 0, flaky: false, checks: [], attempts: [] };
+      found = { scenario: id.scenario, ...(id.combination ? { combination: id.combination } : {}), verdict: 'pass', passRate: 0, flaky: false, checks: [], attempts: [] };
       this.report.scenarios.push(found);
     }
     return found;
   }
 
-  #attempt(name: string): AttemptReport | undefined {
-    return this.#scenario(name)?.attempts.at(-1);
+  #attempt(id: AttemptId): AttemptReport | undefined {
+    return this.#scenario(id)?.attempts.find((a) => a.attempt === id.attempt);
   }
 }

@@ -4,12 +4,12 @@ import { TUTORIAL_GATE } from './canary/canary-app.ts';
 import { canaryFileTunable } from './canary/canary-file.ts';
 import { analysisTunables, pacingFrom } from './canary/canary-tunables.ts';
 import { EXPECTED_AFTER_ROLLBACK, SLACK_SECONDS, afterRollback, checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
-import { badCanaryFaultTunable, whenFault } from './canary/canary-faults.ts';
+import { badCanaryFaultTunable, whenFault, canaryHolds } from './canary/canary-faults.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
 
 const tunables = {
   ...analysisTunables,
-  errorRate: { type: 'number', default: 0.5, min: 0.05, max: 1, description: "fraction of the new version's requests that answer 500" },
+  errorRate: { type: 'number', default: 0.5, min: 0.001, max: 1, description: "fraction of the new version's requests that answer 500 (below the gate's 1% the gate may rightly promote it: a sensitivity sweep shows where)" },
   sabotage: sabotageTunable(
     'break the gate on purpose: a Canary with no metrics (promotes anything), or a threshold of 1000 failed checks',
     'no-metrics', 'huge-threshold',
@@ -23,6 +23,7 @@ export const badCanary = defineScenario({
   summary: 'Flagger rolls back a new version that answers 5xx under load, quickly and with few users hurt',
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
+  holds: (t) => canaryHolds(t.fault),
   async run(t) {
     const { rps, errorRate, sabotage } = t.tunables;
     const pacing = pacingFrom(t.tunables);
@@ -47,6 +48,7 @@ export const badCanary = defineScenario({
     const started = run.events.first(FLAGGER.start);
     const bound = (pacing.threshold + 1) * interval + SLACK_SECONDS;
     const took = firstFailure && rollback ? (rollback.at - firstFailure.at) / 1000 : null;
+    if (took !== null) t.metric('rollback latency s', took);
     t.check('(a) rolled back within (threshold + 1) intervals of the first failed check', {
       expected: `<= ${bound} s ((${pacing.threshold} + 1) × ${interval} s + ${SLACK_SECONDS} s slack)`,
       observed: took === null ? `first failed check ${firstFailure ? 'seen' : 'never seen'}, rollback ${rollback ? 'seen' : 'never seen'}; phase ${phase}` : `${took.toFixed(1)} s`,

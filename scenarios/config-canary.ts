@@ -1,4 +1,5 @@
 import type { KubeObject } from '../clusters/kube/index.ts';
+import { canaryHolds } from './canary/canary-faults.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { CONFIG, TUTORIAL_GATE, configMap } from './canary/canary-app.ts';
@@ -23,6 +24,7 @@ export const configCanary = defineScenario({
   summary: "A bad ConfigMap change is caught by Flagger's config tracking, analysed and rolled back; the primary keeps the old config",
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
+  holds: () => canaryHolds(),
   async run(t) {
     const { interval, threshold, stepWeight, maxWeight, rps, errorRate, sabotage } = t.tunables;
     const tracked = sabotage !== 'untracked';

@@ -1,5 +1,5 @@
 import { ComponentUnavailableError } from '../clusters/components/index.ts';
-import { ProviderError } from '../clusters/provider.ts';
+import { ProviderError, type ControllerName } from '../clusters/provider.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { appNames, demoApp, routing, type AppNames, type ConfigApp } from './config-change/config-app.ts';
@@ -51,6 +51,9 @@ function mechanismFor(copy: Copy, c: MechanismContext, discovery: ReloaderDiscov
   return mechanism === 'kustomize' ? kustomizeMechanism({ ...c, names }) : waveMechanism({ ...c, names });
 }
 
+/** The controller each mechanism runs with its own flags, and stops: held exclusively. */
+const CONTROLLER_OF: Readonly<Record<MechanismName, ControllerName | undefined>> = { reloader: 'reloader', 'reloader-annotations': 'reloader', kustomize: undefined, wave: 'wave' };
+
 /** Why a mechanism cannot run on this machine or provider: it is then skipped in a matrix, and an error alone. */
 const unobtainable = (err: unknown) => err instanceof ComponentUnavailableError || err instanceof ProviderError;
 
@@ -59,6 +62,10 @@ export const configChange = defineScenario({
   summary: 'A ConfigMap or Secret change becomes exactly one rollout with the right hash, and users see no error (Reloader, kustomize, Wave)',
   needs: { components: ['vegeta', 'kubectl'], addons: ['reloader'] },
   tunables,
+  holds({ controller, fault }) {
+    const controllers = (controller === 'all' ? MECHANISMS : [controller as MechanismName]).flatMap((m) => CONTROLLER_OF[m] ?? []);
+    return { ...Object.fromEntries(controllers.map((c) => [c, 'exclusive'])), ...(fault === 'restart-apiserver' ? { 'kube-apiserver': 'exclusive' } : {}) };
+  },
   refuses({ controller, discovery, workload }) {
     if (!workload) return undefined;
     if (controller !== 'all' && !FOR_WORKLOAD_FILE.includes(controller as MechanismName)) {

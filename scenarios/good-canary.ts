@@ -5,7 +5,7 @@ import { APP, TUTORIAL_GATE } from './canary/canary-app.ts';
 import { checkEventOrder, givenCanary, untilAnalysisEnds, whenNewVersion } from './canary/canary-run.ts';
 import { canaryFileTunable } from './canary/canary-file.ts';
 import { analysisTunables, pacingFrom } from './canary/canary-tunables.ts';
-import { canaryFaultTunable, whenFault } from './canary/canary-faults.ts';
+import { canaryFaultTunable, whenFault, canaryHolds } from './canary/canary-faults.ts';
 import { FLAGGER } from './canary/flagger-events.ts';
 
 interface Container { env?: Array<{ name: string; value?: string }> }
@@ -25,6 +25,7 @@ export const goodCanary = defineScenario({
   summary: 'Flagger promotes a healthy new version step by step under load, with no failed requests',
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
+  holds: (t) => canaryHolds(t.fault),
   async run(t) {
     const { rps, sabotage } = t.tunables;
     const { interval, threshold, stepWeight, maxWeight } = pacingFrom(t.tunables);

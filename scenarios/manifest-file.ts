@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { TunableError } from '../harness/tunables.ts';
+import { TunableError } from '../harness/tunable-error.ts';
 
 /** One object of a user's manifest, as YAML gives it. */
 export type Json = Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { canaryHolds } from './canary/canary-faults.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
@@ -19,6 +20,7 @@ export const noTraffic = defineScenario({
   summary: 'A canary with no load halts with "no values found", which the harness calls an environment problem, never a pass',
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
+  holds: () => canaryHolds(),
   async run(t) {
     const { interval, threshold, stepWeight, maxWeight, sabotage } = t.tunables;
     const rps = sabotage === 'traffic' ? 50 : 0;

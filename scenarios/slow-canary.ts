@@ -1,3 +1,4 @@
+import { canaryHolds } from './canary/canary-faults.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
@@ -21,6 +22,7 @@ export const slowCanary = defineScenario({
   summary: "Flagger rolls back a latency regression through its request-duration check",
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
+  holds: () => canaryHolds(),
   async run(t) {
     const { rps, latencyMs, sabotage } = t.tunables;
     const { interval, threshold, stepWeight, maxWeight } = pacingFrom(t.tunables);

@@ -1,5 +1,6 @@
 import { binariesIn, provisionBinaries } from '../clusters/components/index.ts';
 import { TerminalProgress } from '../reports/index.ts';
+import { stopSharedCluster } from './helpers/test-cluster.ts';
 import { reapDeadRuns, reapThisRun } from './helpers/test-state.ts';
 
 /**
@@ -23,6 +24,7 @@ export async function mochaGlobalSetup(): Promise<void> {
 
 /** Anything a suite's own clean-up missed. */
 export async function mochaGlobalTeardown(): Promise<void> {
+  await stopSharedCluster();
   const leftovers = await reapThisRun();
   if (leftovers) process.stderr.write(`stopped ${leftovers} processes the tests left running\n`);
 }

@@ -20,6 +20,9 @@ export function reloaderEnv(o: ReloaderOptions): Record<string, string> {
   return { KUBECONFIG: o.kubeconfig, RELOADER_NAMESPACE: o.namespace, RELOADER_DEPLOYMENT_NAME: 'reloader', [RELOADER_LISTEN_ENV]: `127.0.0.1:${o.port}` };
 }
 
+/** Every namespace holds its kube-root-ca.crt ConfigMap, so a listed cluster has counted at least one. */
+const LISTED_CONFIGMAPS = /^reloader_events_received_total\{event_type="add",resource_type="configmaps"\} [1-9]/m;
+
 export class Reloader extends ComponentProcess {
   constructor(readonly options: ReloaderOptions) {
     super({ name: 'reloader', command: options.binary, args: options.flags, env: reloaderEnv(options), logFile: options.logFile, owner: options.owner });
@@ -29,7 +32,19 @@ export class Reloader extends ComponentProcess {
     return `127.0.0.1:${this.options.port}`;
   }
 
+  /**
+   * Healthy once its ConfigMap informer has listed: it counts each listed ConfigMap as an add
+   * event. A change made before that arrives as the add of a ConfigMap it has never seen, which it
+   * ignores (reload-on-create is off), so a change made too soon after a restart would be lost.
+   */
   async start(timeoutMs = 60_000): Promise<void> {
-    await this.startHealthy(async () => (await fetch(`http://${this.metricsAddress}/metrics`, { signal: AbortSignal.timeout(1000) })).ok, timeoutMs, 'serving /metrics');
+    await this.startHealthy(
+      async () => {
+        const res = await fetch(`http://${this.metricsAddress}/metrics`, { signal: AbortSignal.timeout(1000) });
+        return res.ok && LISTED_CONFIGMAPS.test(await res.text());
+      },
+      timeoutMs,
+      'serving /metrics, with its ConfigMaps listed (reloader_events_received_total of configmaps adds)',
+    );
   }
 }

@@ -15,7 +15,7 @@ const jsonInScript = (text: string) => text.replace(/</g, '\\u003c');
 export async function renderHtml(data: HtmlReportData): Promise<string> {
   const [script, css] = await Promise.all([pageScript(), readFile(stylesheet, 'utf8')]);
   const connect = data.live ? "'self'" : "'none'";
-  const title = `${data.report.verdict.toUpperCase()} · ${data.report.scenarios.map((s) => s.scenario).join(', ')} · delivery-testbed`;
+  const title = `${data.report.verdict.toUpperCase()} · ${[...new Set(data.report.scenarios.map((s) => s.scenario))].join(', ')} · delivery-testbed`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -28,6 +28,9 @@ export async function renderHtml(data: HtmlReportData): Promise<string> {
 <body>
 <div id="live" hidden></div>
 <header id="summary"></header>
+<section id="running-now" hidden></section>
+<section id="run-overview" hidden><h2></h2><div class="overview-chart"></div></section>
+<section id="sweeps" hidden></section>
 <main id="scenarios"></main>
 <section id="trend"></section>
 <script id="testbed-data" type="application/json">${jsonInScript(JSON.stringify(data))}</script>

@@ -1,5 +1,6 @@
 import type { TimelineEntry } from '../../harness/events.ts';
 import type { AttemptReport } from '../run-report.ts';
+import type { Span } from './run-overview.ts';
 
 /** One line of a chart: [epoch ms, value] points. */
 export interface ChartLine {
@@ -7,10 +8,8 @@ export interface ChartLine {
   readonly points: ReadonlyArray<readonly [number, number]>;
 }
 
-export interface Band {
+export interface Band extends Span {
   readonly label: string;
-  readonly from: number;
-  readonly to: number;
 }
 
 export interface TimelineChart {
@@ -34,10 +33,8 @@ export interface Marker {
   readonly message: string;
 }
 
-/** Everything one attempt's stacked charts draw, on one time axis. */
-export interface TimelineModel {
-  readonly from: number;
-  readonly to: number;
+/** Everything one attempt's stacked charts draw, on one time axis: from, to. */
+export interface TimelineModel extends Span {
   /** Top-level steps, shaded on every chart. */
   readonly steps: readonly Band[];
   readonly charts: readonly TimelineChart[];
@@ -146,8 +143,12 @@ function charts(timeline: readonly TimelineEntry[], end: number): TimelineChart[
   return result;
 }
 
-/** The chart model of one attempt, from its timeline: what report.html draws and the tests assert. */
-export function timelineModel(attempt: AttemptReport): TimelineModel {
+/**
+ * The chart model of one attempt, from its timeline: what report.html draws and the tests assert.
+ * On `axis` (the run's, so that attempts that ran together line up), else on its own span; steps
+ * and phases that never ended run to its last entry either way.
+ */
+export function timelineModel(attempt: AttemptReport, axis?: Span): TimelineModel {
   const times = attempt.timeline.map((e) => Date.parse(e.at));
   const from = times.length ? Math.min(...times) : 0;
   const to = times.length ? Math.max(...times) : 0;
@@ -161,5 +162,5 @@ export function timelineModel(attempt: AttemptReport): TimelineModel {
     const ended = [...attempt.timeline].reverse().find((e) => e.kind === 'step-end' && e.message === d.name);
     decided = { at: ended ? Date.parse(ended.at) : to, label: `error in step: ${d.name}` };
   }
-  return { from, to, steps: stepBands(attempt.timeline, to), charts: charts(attempt.timeline, to), markers, ...(decided ? { decided } : {}) };
+  return { from: axis?.from ?? from, to: axis?.to ?? to, steps: stepBands(attempt.timeline, to), charts: charts(attempt.timeline, to), markers, ...(decided ? { decided } : {}) };
 }

@@ -1,3 +1,4 @@
+import type { Holds } from '../../harness/holds.ts';
 import type { ScenarioContext } from '../../harness/scenario.ts';
 import { faultTunable } from '../../harness/tunables.ts';
 import { inject, killPodAndAwaitRestart, NO_FAULT, restartApiServer, restartController, type FaultEffect } from '../scenario-faults.ts';
@@ -26,6 +27,15 @@ const FAULTS_DESCRIPTION =
   "a fault at Flagger's first weight advance: SIGKILL a canary pod (the node restarts it), stop Flagger for one interval, stop kube-apiserver for 5 s, or stop Prometheus for the rest of the analysis";
 export const canaryFaultTunable = faultTunable(FAULTS_DESCRIPTION, ...CANARY_FAULTS);
 export const badCanaryFaultTunable = faultTunable(`${FAULTS_DESCRIPTION}; or the mesh stops forwarding to the canary for ${PARTITION_INTERVALS} intervals (503 UH)`, ...CANARY_FAULTS, PARTITION);
+
+/** What it stops or restarts, held exclusively; each gate's queries hold Prometheus. */
+const STOPS: Readonly<Partial<Record<CanaryFault, string>>> = { 'restart-controller': 'flagger', 'restart-apiserver': 'kube-apiserver', 'stop-prometheus': 'prometheus' };
+
+/** What a canary attempt holds beyond its namespace: Prometheus for the gate, and what its fault stops. */
+export function canaryHolds(fault = 'none'): Holds {
+  const stops = STOPS[fault as CanaryFault];
+  return { prometheus: 'shared', ...(stops ? { [stops]: 'exclusive' } : {}) };
+}
 
 /**
  * When: the fault, injected once Flagger first advances the weight (mid-analysis). `mayMove`

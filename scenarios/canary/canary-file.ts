@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { KubeObject } from '../../clusters/kube/index.ts';
-import { TunableError, type FileTunableSpec } from '../../harness/tunables.ts';
+import { type FileTunableSpec } from '../../harness/tunables.ts';
+import { TunableError } from '../../harness/tunable-error.ts';
 import { isObject, kindsOf, nameOf, problem, readManifests, type Json } from '../manifest-file.ts';
 import type { FileGate, Gate, Pacing } from './canary-app.ts';
 import { analysisTunables } from './canary-tunables.ts';

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../clusters/kube/index.ts';
-import { TunableError, type FileTunableSpec } from '../../harness/tunables.ts';
+import { type FileTunableSpec } from '../../harness/tunables.ts';
+import { TunableError } from '../../harness/tunable-error.ts';
 import { apply } from '../scenario-apply.ts';
 import { isObject, kindsOf, nameOf, problem, readManifests, type Json } from '../manifest-file.ts';
 import { configMap, type ConfigApp, type ConfigState } from './config-app.ts';

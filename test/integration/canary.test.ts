@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
@@ -10,45 +10,30 @@ import { runCli, waitFor } from '../helpers/cli.ts';
 import { filesUnder } from '../helpers/files-under.ts';
 import { ourListeners, type Listener } from '../helpers/listeners.ts';
 import { closeBrowser, openReport } from '../helpers/report-browser.ts';
-import { testStateDir } from '../helpers/test-state.ts';
+import { sharedCluster, type ScenarioRun } from '../helpers/test-cluster.ts';
 
 
 describe('canary scenarios with the real Flagger on the embedded cluster (integration)', function () {
   this.timeout(600_000);
-  let stateDir = '';
-  const name = `canary-${process.pid}`;
-  const env = () => ({ TESTBED_STATE_DIR: stateDir });
-  const run = async (args: string[]) => {
-    const reportDir = join(stateDir, `report-${Math.random().toString(36).slice(2)}`);
-    const started = Date.now();
-    const result = await runCli(['scenario', ...args, '--name', name, '--report-dir', reportDir], env());
-    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as RunReport;
-    return { result, report, reportDir, seconds: (Date.now() - started) / 1000 };
-  };
-  const decidedBy = (report: RunReport) => report.scenarios[0]!.attempts[0]!.decidedBy as { kind: string; name?: string };
-  const clusterInfo = async () => JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
+  const cluster = sharedCluster();
+  const run = (args: string[]) => cluster.scenario(args);
+  const clusterInfo = () => cluster.info();
+  /** The entry of a scenario, or of one combination of a --matrix: `sabotage=no-metrics`. */
+  const entry = (report: RunReport, combination?: string) =>
+    report.scenarios.find((s) => (combination === undefined ? !s.combination : Object.entries(s.combination ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') === combination))!;
+  const decidedBy = (report: RunReport, combination?: string) => entry(report, combination).attempts[0]!.decidedBy as { kind: string; name?: string };
   /** Each check's status by its letter: `(a)` → `fail`. */
-  const statuses = (report: RunReport) => Object.fromEntries(report.scenarios[0]!.checks.map((c) => [c.name.slice(0, 3), c.status]));
+  const statuses = (report: RunReport, combination?: string) => Object.fromEntries(entry(report, combination).checks.map((c) => [c.name.slice(0, 3), c.status]));
 
-  before(async () => {
-    stateDir = await testStateDir('canary');
-    const up = await runCli(['cluster', 'up', '--name', name], env());
-    expect(up.exitCode, up.all).to.equal(0);
-  });
+  after(() => closeBrowser());
 
-  after(async () => {
-    await closeBrowser();
-    await runCli(['cluster', 'down', '--name', name], env());
-    await rm(stateDir, { recursive: true, force: true });
-  });
-
-  it('passes the default suite within 9 minutes, every listener of ours on loopback, with Flagger shown in the report and the series charts need, config-change side by side, and no Secret value leaked', async function () {
+  it('passes the default suite within 4 minutes, its attempts side by side, every listener of ours on loopback, with Flagger shown in the report and the series charts need, config-change side by side, and no Secret value leaked', async function () {
     this.timeout(900_000);
     const listeners: Listener[] = [];
     let running = true;
     const sampling = (async () => {
       while (running) {
-        listeners.push(...(await ourListeners(stateDir)));
+        listeners.push(...(await ourListeners(cluster.stateDir)));
         await new Promise((r) => setTimeout(r, 2000));
       }
     })();
@@ -56,7 +41,9 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     await sampling;
     expect(result.exitCode, result.all).to.equal(0);
     expect(report.scenarios.map((s) => [s.scenario, s.verdict])).to.deep.equal(defaultSuite.map((n) => [n, 'pass']));
-    expect(seconds).to.be.below(540);
+    expect(seconds).to.be.below(240);
+    const starts = report.scenarios.map((s) => Date.parse(s.attempts[0]!.startedAt!));
+    expect(Math.max(...starts) - Math.min(...starts), 'every attempt of the suite started at once').to.be.below(5000);
     const commands = new Set(listeners.map((l) => l.command));
     expect([...commands], 'the sampling saw the cluster, the controllers, the pods and the harness').to.include.members(['etcd', 'kube-apiserver', 'prometheus', 'flagger', 'reloader', 'node']);
     expect(listeners.filter((l) => !/^127(\.\d{1,3}){3}:\d+$/.test(l.address)).map((l) => `${l.command} (pid ${l.pid}) ${l.protocol} ${l.address}`), 'listeners beyond 127.0.0.0/8').to.deep.equal([]);
@@ -91,7 +78,7 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     // cluster's state and logs. Only etcd's data holds them, as any cluster's datastore without
     // encryption at rest does; the pods that mounted them lose their volumes once the namespace is
     // gone, as with kubelet.
-    const clusterDir = join(stateDir, 'clusters', name);
+    const clusterDir = join(cluster.stateDir, 'clusters', cluster.name);
     const podsOf = async () => (await readdir(join(clusterDir, 'pods'))).filter((d) => d.startsWith(`${config.namespace}_`));
     expect(await podsOf(), 'pods of config-change on disk').to.not.be.empty;
     await waitFor(async () => {
@@ -128,69 +115,106 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     }
   });
 
-  it('fails bad-canary on the not-promoted check when the Canary has no metrics (it promotes anything)', async () => {
-    const { result, report } = await run(['bad-canary', '--set', 'sabotage=no-metrics']);
-    expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(a\) rolled back/);
-    expect(statuses(report)['(d)'], 'the bad version was promoted').to.equal('fail');
-    const diagnostics = report.scenarios[0]!.attempts[0]!.diagnostics;
-    expect(diagnostics, 'diagnostics of the failed attempt').to.not.equal(undefined);
-    const { events, logs, objects, problems } = diagnostics!;
-    const why = `problems: ${problems.join('; ') || 'none'}`;
-    expect(events.length, why).to.be.above(0);
-    expect((objects.find((o) => o.kind === 'Canary')?.state as { phase?: string } | undefined)?.phase, why).to.be.a('string').and.not.equal('');
-    expect(logs.find((l) => l.name === 'flagger')?.lines.length, why).to.be.above(0);
-    expect((objects.find((o) => o.kind === 'VirtualService')?.state as { http?: unknown[] } | undefined)?.http?.length, why).to.be.above(0);
-  });
-
-  it('fails bad-canary on the rollback bound when the threshold never lets Flagger roll back', async () => {
-    const { result, report } = await run(['bad-canary', '--set', 'sabotage=huge-threshold']);
-    expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(a\) rolled back within/);
-  });
-
-  it('fails slow-canary on the request-duration check when the gate has none (the slow version goes through)', async () => {
-    const { result, report } = await run(['slow-canary', '--set', 'sabotage=no-duration-check']);
-    expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(a\) the failed checks were on latency/);
-    expect(statuses(report)['(b)'], 'not rolled back').to.equal('fail');
-  });
-
-  it('fails good-canary on the weight steps when no version can pass the gate', async () => {
-    const { result, report } = await run(['good-canary', '--set', 'sabotage=impossible-gate']);
-    expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(a\) the weight advanced/);
-    expect(statuses(report)['(c)'], 'not Succeeded').to.equal('fail');
-  });
-
-  it("fails config-canary on config tracking when the ConfigMap is excluded from it (the bad config reaches the primary)", async () => {
-    const { result, report } = await run(['config-canary', '--set', 'sabotage=untracked']);
-    expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(a\) Flagger's config tracking/);
-    expect(statuses(report)['(c)'], 'the primary serves the bad config').to.equal('fail');
-  });
-
-  it('fails no-traffic on the halt check when the canary does get traffic', async () => {
-    const { result, report } = await run(['no-traffic', '--set', 'sabotage=traffic']);
-    expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(a\) Flagger halted with "no values found"/);
-  });
-
-  describe("users' scenario files, as examples/ holds them", () => {
-    it('passes the examples through --scenarios, as the user suite', async () => {
-      const { result, report } = await run(['--scenarios', 'examples']);
-      expect(result.exitCode, result.all).to.equal(0);
-      expect(report.scenarios.map((s) => [s.scenario, s.verdict])).to.deep.equal([['reloader-restarts-once', 'pass'], ['strict-gate-rolls-back', 'pass']]);
+  describe('sabotage controls, side by side: each fails its named check', () => {
+    /** Runs that hold nothing another of them restarts, so they share the cluster at once. */
+    const runs: Record<string, Promise<ScenarioRun>> = {};
+    before(() => {
+      const side = {
+        'bad-canary': ['bad-canary', '--matrix', 'sabotage=none,no-metrics,huge-threshold'],
+        'slow-canary': ['slow-canary', '--set', 'sabotage=no-duration-check'],
+        'good-canary': ['good-canary', '--set', 'sabotage=impossible-gate'],
+        'config-canary': ['config-canary', '--set', 'sabotage=untracked'],
+        'no-traffic': ['no-traffic', '--set', 'sabotage=traffic'],
+        'canary files': ['bad-canary', '--matrix', 'canary=examples/strict-gate.yaml,examples/gate-never-fails.yaml'],
+        'strict example': ['--scenarios', 'examples', 'strict-gate-rolls-back', '--set', 'sabotage=gate-never-fails'],
+        // The only run here that runs Reloader, which it holds exclusively.
+        'reloader example': ['--scenarios', 'examples', 'reloader-restarts-once', '--set', 'sabotage=wrong-annotation'],
+        'pod killed': ['good-canary', '--set', 'fault=kill-canary-pod'],
+      };
+      for (const [key, args] of Object.entries(side)) runs[key] = run(args);
+      // Settled here, so that a failed run fails its own test, not an unhandled rejection.
+      for (const r of Object.values(runs)) r.catch(() => {});
     });
 
-    it('fails strict-gate-rolls-back on (a) with a gate that can never fail, and reloader-restarts-once on (a) with the wrong annotation', async () => {
-      for (const [scenario, sabotage] of [['strict-gate-rolls-back', 'gate-never-fails'], ['reloader-restarts-once', 'wrong-annotation']] as const) {
-        const { result, report } = await run(['--scenarios', 'examples', scenario, '--set', `sabotage=${sabotage}`]);
+    it('fails bad-canary on the not-promoted check when the Canary has no metrics (it promotes anything), and on the rollback bound when the threshold never lets Flagger roll back; passes the combination without a sabotage', async () => {
+      const { result, report } = await runs['bad-canary']!;
+      expect(result.exitCode, result.all).to.equal(1);
+      expect(entry(report, 'sabotage=none').verdict, 'the combination without a sabotage').to.equal('pass');
+      expect(decidedBy(report, 'sabotage=no-metrics').name).to.match(/^\(a\) rolled back/);
+      expect(statuses(report, 'sabotage=no-metrics')['(d)'], 'the bad version was promoted').to.equal('fail');
+      expect(decidedBy(report, 'sabotage=huge-threshold').name).to.match(/^\(a\) rolled back within/);
+      const diagnostics = entry(report, 'sabotage=no-metrics').attempts[0]!.diagnostics;
+      expect(diagnostics, 'diagnostics of the failed attempt').to.not.equal(undefined);
+      const { events, logs, objects, problems } = diagnostics!;
+      const why = `problems: ${problems.join('; ') || 'none'}`;
+      expect(events.length, why).to.be.above(0);
+      expect((objects.find((o) => o.kind === 'Canary')?.state as { phase?: string } | undefined)?.phase, why).to.be.a('string').and.not.equal('');
+      expect(logs.find((l) => l.name === 'flagger')?.lines.length, why).to.be.above(0);
+      expect((objects.find((o) => o.kind === 'VirtualService')?.state as { http?: unknown[] } | undefined)?.http?.length, why).to.be.above(0);
+      expect(report.matrix).to.deep.equal({ sabotage: ['none', 'no-metrics', 'huge-threshold'] });
+    });
+
+    it('fails slow-canary on the request-duration check when the gate has none (the slow version goes through)', async () => {
+      const { result, report } = await runs['slow-canary']!;
+      expect(result.exitCode, result.all).to.equal(1);
+      expect(decidedBy(report).name).to.match(/^\(a\) the failed checks were on latency/);
+      expect(statuses(report)['(b)'], 'not rolled back').to.equal('fail');
+    });
+
+    it('fails good-canary on the weight steps when no version can pass the gate', async () => {
+      const { result, report } = await runs['good-canary']!;
+      expect(result.exitCode, result.all).to.equal(1);
+      expect(decidedBy(report).name).to.match(/^\(a\) the weight advanced/);
+      expect(statuses(report)['(c)'], 'not Succeeded').to.equal('fail');
+    });
+
+    it("fails config-canary on config tracking when the ConfigMap is excluded from it (the bad config reaches the primary)", async () => {
+      const { result, report } = await runs['config-canary']!;
+      expect(result.exitCode, result.all).to.equal(1);
+      expect(decidedBy(report).name).to.match(/^\(a\) Flagger's config tracking/);
+      expect(statuses(report)['(c)'], 'the primary serves the bad config').to.equal('fail');
+    });
+
+    it('fails no-traffic on the halt check when the canary does get traffic', async () => {
+      const { result, report } = await runs['no-traffic']!;
+      expect(result.exitCode, result.all).to.equal(1);
+      expect(decidedBy(report).name).to.match(/^\(a\) Flagger halted with "no values found"/);
+    });
+
+    it("passes bad-canary with examples/strict-gate.yaml (its MetricTemplate's halts roll the bad version back, at its pacing), and fails (a) with examples/gate-never-fails.yaml, the sabotage control", async () => {
+      const { result, report } = await runs['canary files']!;
+      expect(result.exitCode, result.all).to.equal(1);
+      const strict = entry(report, 'canary=examples/strict-gate.yaml');
+      expect(strict.verdict).to.equal('pass');
+      const attempt = strict.attempts[0]!;
+      expect(attempt.tunables.canary).to.equal('examples/strict-gate.yaml');
+      const halts = attempt.timeline.filter((e) => e.kind === 'kube-event' && /^Canary\/web Synced: Halt \S+ advancement error-rate \d/.test(e.message));
+      expect(halts.length, 'halts by the file\'s error-rate template').to.be.greaterThan(0);
+      expect(strict.checks.find((c) => c.name.startsWith('(a)'))?.expected).to.match(/\(2 \+ 1\) × 10 s/);
+      expect(decidedBy(report, 'canary=examples/gate-never-fails.yaml').name).to.match(/^\(a\)/);
+      expect(statuses(report, 'canary=examples/gate-never-fails.yaml')['(a)']).to.equal('fail');
+    });
+
+    it("fails users' scenario files on (a) with their sabotages: strict-gate-rolls-back with a gate that can never fail, reloader-restarts-once with the wrong annotation", async () => {
+      for (const key of ['strict example', 'reloader example']) {
+        const { result, report } = await runs[key]!;
         expect(result.exitCode, result.all).to.equal(1);
-        expect(decidedBy(report).name, scenario).to.match(/^\(a\)/);
-        expect(statuses(report)['(a)']).to.equal('fail');
+        expect(decidedBy(report).name, key).to.match(/^\(a\)/);
+        expect(statuses(report)['(a)'], key).to.equal('fail');
       }
     });
+
+    it('passes good-canary when a canary pod is SIGKILLed mid-analysis, and the node restarts it', async () => {
+      const { result, report } = await runs['pod killed']!;
+      expect(result.exitCode, result.all).to.equal(0);
+      expectPodKilled(report, '(d)');
+    });
+  });
+
+  it('passes the examples through --scenarios, as the user suite, side by side', async () => {
+    const { result, report } = await run(['--scenarios', 'examples']);
+    expect(result.exitCode, result.all).to.equal(0);
+    expect(report.scenarios.map((s) => [s.scenario, s.verdict])).to.deep.equal([['reloader-restarts-once', 'pass'], ['strict-gate-rolls-back', 'pass']]);
   });
 
   describe('another version of a pinned add-on or of Prometheus (--component NAME=VERSION)', () => {
@@ -207,100 +231,99 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     });
 
     it('refuses a Flagger version the module proxy does not have, naming what was tried, before any cluster work', async () => {
-      const r = await runCli(['scenario', 'bad-canary', '--component', 'flagger=v1.99.0', '--name', 'never-started'], env());
+      const r = await runCli(['scenario', 'bad-canary', '--component', 'flagger=v1.99.0', '--name', 'never-started'], cluster.env());
       expect(r.exitCode, r.all).to.equal(2);
-      expect(await stat(join(stateDir, 'clusters', 'never-started')).then(() => true, () => false), 'no cluster state made').to.equal(false);
+      expect(await stat(join(cluster.stateDir, 'clusters', 'never-started')).then(() => true, () => false), 'no cluster state made').to.equal(false);
       // After the progress lines of the fetch it tried, the one error line.
       expect(r.stderr.split('\n').find((l) => l.startsWith('error:'))).to.match(/^error: --component flagger=v1\.99\.0: flagger v1\.99\.0 cannot be had: cannot fetch github\.com\/fluxcd\/flagger@v1\.99\.0 through the Go module proxy: .*(404|410|403|unknown revision|invalid version)/);
     });
   });
 
-  describe("users' Canary files: their analysis as the gate (--set canary=FILE)", () => {
-    it("passes bad-canary with examples/strict-gate.yaml: its MetricTemplate's halts roll the bad version back, at its pacing", async () => {
-      const { result, report } = await run(['bad-canary', '--set', 'canary=examples/strict-gate.yaml']);
-      expect(result.exitCode, result.all).to.equal(0);
-      const attempt = report.scenarios[0]!.attempts[0]!;
-      expect(attempt.tunables.canary).to.equal('examples/strict-gate.yaml');
-      // After the --component runs above on this cluster, a run without them is back on the pins.
-      expect(report.versions.flagger).to.match(new RegExp(`^${versions.flagger} \\(`));
-      expect(report.versions.prometheus).to.match(new RegExp(`^${versions.prometheus} \\(`));
-      const halts = attempt.timeline.filter((e) => e.kind === 'kube-event' && /^Canary\/web Synced: Halt \S+ advancement error-rate \d/.test(e.message));
-      expect(halts.length, 'halts by the file\'s error-rate template').to.be.greaterThan(0);
-      expect(report.scenarios[0]!.checks.find((c) => c.name.startsWith('(a)'))?.expected).to.match(/\(2 \+ 1\) × 10 s/);
+  describe('under faults, as one --matrix: the verdict stays the one without the fault, or becomes error when the gate cannot judge', () => {
+    const FAULTS = ['kill-canary-pod', 'partition-gateway', 'restart-controller', 'restart-apiserver', 'stop-prometheus'];
+    let initially: ClusterInfo;
+    let faults: ScenarioRun;
+    const attempt = (fault: string) => entry(faults.report, `fault=${fault}`).attempts[0]!;
+    const notes = (fault: string) => attempt(fault).timeline.filter((e) => e.kind === 'note').map((e) => e.message);
+    const faultStep = (fault: string) => attempt(fault).timeline.find((e) => e.kind === 'step-begin' && e.message === `when: fault ${fault}`);
+    const span = (fault: string) => ({ from: Date.parse(attempt(fault).startedAt!), to: Date.parse(attempt(fault).startedAt!) + attempt(fault).durationMs });
+
+    before(async function () {
+      this.timeout(900_000);
+      initially = await clusterInfo();
+      faults = await run(['bad-canary', '--matrix', `fault=${FAULTS.join(',')}`]);
     });
 
-    it('fails bad-canary on (a) with examples/gate-never-fails.yaml, the sabotage control: the bad version is promoted', async () => {
-      const { result, report } = await run(['bad-canary', '--set', 'canary=examples/gate-never-fails.yaml']);
-      expect(result.exitCode, result.all).to.equal(1);
-      expect(decidedBy(report).name).to.match(/^\(a\)/);
-      expect(statuses(report)['(a)']).to.equal('fail');
-    });
-  });
-
-  describe('under faults: the verdict stays the one without the fault, or becomes error when the gate cannot judge', () => {
-    const notes = (report: RunReport) => report.scenarios[0]!.attempts[0]!.timeline.filter((e) => e.kind === 'note').map((e) => e.message);
-    const faultStep = (report: RunReport, fault: string) => report.scenarios[0]!.attempts[0]!.timeline.find((e) => e.kind === 'step-begin' && e.message === `when: fault ${fault}`);
-
-    it('passes bad-canary and good-canary when a canary pod is SIGKILLed mid-analysis, and the node restarts it', async () => {
-      for (const scenario of ['bad-canary', 'good-canary']) {
-        const { result, report } = await run([scenario, '--set', 'fault=kill-canary-pod']);
-        expect(result.exitCode, result.all).to.equal(0);
-        expect(faultStep(report, 'kill-canary-pod'), 'the fault on the timeline').to.not.equal(undefined);
-        expect(notes(report).some((n) => /^fault: SIGKILL to pod web-\S+ \(1 process\)$/.test(n)), notes(report).join('\n')).to.equal(true);
-        expect(notes(report).some((n) => /^the node to restart pod web-\S+ and the pod to be ready again after/.test(n))).to.equal(true);
-        expect(notes(report).find((n) => n.startsWith('fault kill-canary-pod injected'))).to.match(/failed requests? during it, attributed to the fault, may legitimately move \((e|d)\)/);
+    it('runs the faults that hold nothing exclusively side by side, each that stops a part of the cluster alone, and says why it waited; back on the pinned versions', () => {
+      expect(faults.result.exitCode, faults.result.all).to.equal(2);
+      expect(faults.report.versions.flagger).to.match(new RegExp(`^${versions.flagger} \\(`));
+      expect(faults.report.versions.prometheus).to.match(new RegExp(`^${versions.prometheus} \\(`));
+      const overlap = (a: string, b: string) => span(a).from < span(b).to && span(b).from < span(a).to;
+      expect(overlap('kill-canary-pod', 'partition-gateway'), 'kill-canary-pod and partition-gateway at once').to.equal(true);
+      for (const alone of ['restart-controller', 'restart-apiserver', 'stop-prometheus']) {
+        for (const other of FAULTS.filter((f) => f !== alone)) expect(overlap(alone, other), `${alone} beside ${other}`).to.equal(false);
+      }
+      expect(attempt('restart-controller').holds).to.include({ flagger: 'exclusive' });
+      for (const alone of ['restart-controller', 'restart-apiserver', 'stop-prometheus']) {
+        expect(attempt(alone).waited?.reason, alone).to.match(/^(flagger|kube-apiserver|prometheus): bad-canary \[fault=[a-z-]+\] #1 holds it (shared|exclusive)/);
       }
     });
 
+    it('passes bad-canary when a canary pod is SIGKILLed mid-analysis, and the node restarts it', () => {
+      expect(entry(faults.report, 'fault=kill-canary-pod').verdict).to.equal('pass');
+      expectPodKilled({ ...faults.report, scenarios: [entry(faults.report, 'fault=kill-canary-pod')] }, '(e)');
+    });
+
     it('passes bad-canary when Flagger is stopped for one interval mid-analysis: it resumes from the Canary status', async () => {
-      const before = (await clusterInfo()).processes.flagger;
-      const { result, report } = await run(['bad-canary', '--set', 'fault=restart-controller']);
-      expect(result.exitCode, result.all).to.equal(0);
-      expect(faultStep(report, 'restart-controller')).to.not.equal(undefined);
-      expect((await clusterInfo()).processes.flagger, 'a new Flagger process').to.not.equal(before);
+      expect(entry(faults.report, 'fault=restart-controller').verdict).to.equal('pass');
+      expect(faultStep('restart-controller')).to.not.equal(undefined);
+      expect((await clusterInfo()).processes.flagger, 'a new Flagger process').to.not.equal(initially.processes.flagger);
     });
 
     it("passes bad-canary when kube-apiserver is down for 5 s mid-analysis: every watch reconnects, and no check reads the gap as no event", async () => {
-      const before = (await clusterInfo()).processes['kube-apiserver'];
-      const { result, report } = await run(['bad-canary', '--set', 'fault=restart-apiserver']);
-      expect(result.exitCode, result.all).to.equal(0);
-      expect(notes(report)).to.include.members(['fault: kube-apiserver stopped for 5 s', 'fault: kube-apiserver started again on the same port and data']);
-      expect(notes(report).filter((n) => n.startsWith('watch gap')), 'watches that could not resume').to.deep.equal([]);
-      const restartedAt = report.scenarios[0]!.attempts[0]!.timeline.find((e) => e.message === 'fault: kube-apiserver started again on the same port and data')!.at;
-      const flaggerAfter = report.scenarios[0]!.attempts[0]!.timeline.filter((e) => e.kind === 'kube-event' && e.message.startsWith('Canary/web') && e.at > restartedAt);
+      expect(entry(faults.report, 'fault=restart-apiserver').verdict).to.equal('pass');
+      expect(notes('restart-apiserver')).to.include.members(['fault: kube-apiserver stopped for 5 s', 'fault: kube-apiserver started again on the same port and data']);
+      expect(notes('restart-apiserver').filter((n) => n.startsWith('watch gap')), 'watches that could not resume').to.deep.equal([]);
+      const restartedAt = attempt('restart-apiserver').timeline.find((e) => e.message === 'fault: kube-apiserver started again on the same port and data')!.at;
+      const flaggerAfter = attempt('restart-apiserver').timeline.filter((e) => e.kind === 'kube-event' && e.message.startsWith('Canary/web') && e.at > restartedAt);
       expect(flaggerAfter.map((e) => e.message).join('\n'), "Flagger's events after the restart, through the resumed watch").to.include('Rolling back');
-      const info = await clusterInfo();
-      expect(info.processes['kube-apiserver']).to.not.equal(before);
-      const status = await runCli(['cluster', 'status', '--name', name], env());
+      expect((await clusterInfo()).processes['kube-apiserver']).to.not.equal(initially.processes['kube-apiserver']);
+      const status = await runCli(['cluster', 'status', '--name', cluster.name], cluster.env());
       expect(status.exitCode, status.all).to.equal(0);
     });
 
-    it("passes bad-canary when the mesh partitions the canary for two intervals: rolled back, the partition's 503s attributed to it", async () => {
-      const { result, report } = await run(['bad-canary', '--set', 'fault=partition-gateway']);
-      expect(result.exitCode, result.all).to.equal(0);
-      expect(faultStep(report, 'partition-gateway')).to.not.equal(undefined);
-      expect(notes(report).some((n) => n.startsWith('fault: the mesh stops forwarding to Service web-canary for 20 s (503, response flag UH)')), notes(report).join('\n')).to.equal(true);
-      expect(notes(report)).to.include('fault: the partition of web-canary healed');
-      const injected = notes(report).find((n) => n.startsWith('fault partition-gateway injected'));
+    it("passes bad-canary when the mesh partitions the canary for two intervals: rolled back, the partition's 503s attributed to it", () => {
+      expect(entry(faults.report, 'fault=partition-gateway').verdict).to.equal('pass');
+      expect(faultStep('partition-gateway')).to.not.equal(undefined);
+      expect(notes('partition-gateway').some((n) => n.startsWith('fault: the mesh stops forwarding to Service web-canary for 20 s (503, response flag UH)')), notes('partition-gateway').join('\n')).to.equal(true);
+      expect(notes('partition-gateway')).to.include('fault: the partition of web-canary healed');
+      const injected = notes('partition-gateway').find((n) => n.startsWith('fault partition-gateway injected'));
       expect(injected).to.match(/(\d+) failed requests? during it, attributed to the fault, may legitimately move \(e\)/);
       const attributed = Number(/(\d+) failed requests? during it/.exec(injected!)![1]);
       expect(attributed, 'the partition answers 503 to the canary share of 20 s of load').to.be.greaterThan(0);
-      const checks = report.scenarios[0]!.attempts[0]!.checks;
+      const checks = attempt('partition-gateway').checks;
       expect(checks.find((c) => c.name.startsWith('(c)'))!.status).to.equal('pass');
       expect(String(checks.find((c) => c.name.startsWith('(e)'))!.observed)).to.include(`; ${attributed} more during fault partition-gateway, attributed to it`);
     });
 
     it('ends bad-canary as an error naming Prometheus when Prometheus stops mid-analysis, and starts Prometheus again after', async () => {
-      const before = (await clusterInfo()).processes.prometheus;
-      const { result, report } = await run(['bad-canary', '--set', 'fault=stop-prometheus']);
-      expect(result.exitCode, result.all).to.equal(2);
-      expect(report.scenarios[0]!.verdict).to.equal('error');
-      const decided = report.scenarios[0]!.attempts[0]!.decidedBy as { kind: string; error?: string };
+      expect(entry(faults.report, 'fault=stop-prometheus').verdict).to.equal('error');
+      const decided = attempt('stop-prometheus').decidedBy as { kind: string; error?: string };
       expect(decided.kind).to.equal('step');
       expect(decided.error).to.match(/^Flagger could not query Prometheus \("Prometheus query failed: .*connection refused/);
       const info = await clusterInfo();
-      expect(info.processes.prometheus).to.not.equal(before);
+      expect(info.processes.prometheus).to.not.equal(initially.processes.prometheus);
       expect((await fetch(`${info.prometheusUrl}/-/ready`)).ok, 'Prometheus ready again').to.equal(true);
     });
   });
 });
+
+/** The timeline of a canary run whose pod was SIGKILLed: the kill, the restart, and the failed requests the fault may move. */
+function expectPodKilled(report: RunReport, mayMove: string): void {
+  const timeline = report.scenarios[0]!.attempts[0]!.timeline;
+  const notes = timeline.filter((e) => e.kind === 'note').map((e) => e.message);
+  expect(timeline.find((e) => e.kind === 'step-begin' && e.message === 'when: fault kill-canary-pod'), 'the fault on the timeline').to.not.equal(undefined);
+  expect(notes.some((n) => /^fault: SIGKILL to pod web-\S+ \(1 process\)$/.test(n)), notes.join('\n')).to.equal(true);
+  expect(notes.some((n) => /^the node to restart pod web-\S+ and the pod to be ready again after/.test(n))).to.equal(true);
+  expect(notes.find((n) => n.startsWith('fault kill-canary-pod injected'))).to.include(`attributed to the fault, may legitimately move ${mayMove}`);
+}

@@ -1,38 +1,18 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import type { RunReport } from '../../reports/index.ts';
-import { runCli } from '../helpers/cli.ts';
 import { filesUnder } from '../helpers/files-under.ts';
-import { testStateDir } from '../helpers/test-state.ts';
+import { sharedCluster, type ScenarioRun } from '../helpers/test-cluster.ts';
 
 
 describe('config-change with the real Reloader, kustomize and Wave on the embedded cluster (integration)', function () {
   this.timeout(600_000);
-  let stateDir = '';
-  const name = `config-${process.pid}`;
-  const env = () => ({ TESTBED_STATE_DIR: stateDir });
-  const run = async (args: string[]) => {
-    const reportDir = join(stateDir, `report-${Math.random().toString(36).slice(2)}`);
-    const result = await runCli(['scenario', 'config-change', ...args, '--name', name, '--report-dir', reportDir], env());
-    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as RunReport;
-    return { result, report, reportDir };
-  };
-  const attempt = (report: RunReport) => report.scenarios[0]!.attempts[0]!;
-  const decidedBy = (report: RunReport) => attempt(report).decidedBy as { kind: string; name?: string; error?: string };
-  const clusterInfo = async () => JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
-
-  before(async () => {
-    stateDir = await testStateDir('config');
-    const up = await runCli(['cluster', 'up', '--name', name], env());
-    expect(up.exitCode, up.all).to.equal(0);
-  });
-
-  after(async () => {
-    await runCli(['cluster', 'down', '--name', name], env());
-    await rm(stateDir, { recursive: true, force: true });
-  });
+  const cluster = sharedCluster();
+  const run = (args: string[]) => cluster.scenario(['config-change', ...args]);
+  const attempt = (report: RunReport, entry = 0) => report.scenarios[entry]!.attempts[0]!;
+  const decidedBy = (report: RunReport, entry = 0) => attempt(report, entry).decidedBy as { kind: string; name?: string; error?: string };
+  const clusterInfo = () => cluster.info();
 
   it('ends controller=wave as an environment error, naming each attempt and how to supply the binary', async () => {
     const { result, report } = await run(['--set', 'controller=wave']);
@@ -43,25 +23,36 @@ describe('config-change with the real Reloader, kustomize and Wave on the embedd
     expect(d.error).to.include('wave v0.11.0 is not available. Tried:').and.to.include('override: neither').and.to.include('go-build:').and.to.include('TESTBED_WAVE_BIN=PATH');
   });
 
-  it('fails check (a) when the controller is not running', async () => {
-    const { result, report } = await run(['--set', 'controller=reloader', '--set', 'sabotage=controller-not-running', '--set', 'rolloutSeconds=15']);
-    expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(a\) /);
-  });
+  describe('sabotage controls as one --matrix: each fails its named check', () => {
+    let sabotaged: ScenarioRun;
+    let unsafe: ScenarioRun;
+    before(async function () {
+      this.timeout(600_000);
+      // Both stop Reloader, which each holds exclusively, so they run one after another; kustomize,
+      // which runs no controller, beside them in a run of its own.
+      [sabotaged, unsafe] = await Promise.all([
+        run(['--set', 'controller=reloader', '--set', 'rolloutSeconds=15', '--matrix', 'sabotage=controller-not-running,wrong-hash']),
+        run(['--set', 'controller=kustomize', '--set', 'sabotage=unsafe-rollout']),
+      ]);
+    });
+    const of = (sabotage: string) => sabotaged.report.scenarios.findIndex((s) => s.combination?.sabotage === sabotage);
 
-  it('fails check (b) when a wrong hash is written by hand with the controller stopped', async () => {
-    const { result, report } = await run(['--set', 'controller=reloader', '--set', 'sabotage=wrong-hash']);
-    expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(b\) /);
-    expect(attempt(report).checks.find((c) => c.name.startsWith('(a)'))!.status, 'the hand-written hash still rolled once').to.equal('pass');
-  });
+    it('fails check (a) when the controller is not running', () => {
+      expect(sabotaged.result.exitCode, sabotaged.result.all).to.equal(1);
+      expect(decidedBy(sabotaged.report, of('controller-not-running')).name).to.match(/^\(a\) /);
+    });
 
-  it('fails check (d) with maxUnavailable 100% and no readiness probe, users seeing 503s', async () => {
-    const { result, report } = await run(['--set', 'controller=kustomize', '--set', 'sabotage=unsafe-rollout']);
-    expect(result.exitCode, result.all).to.equal(1);
-    expect(decidedBy(report).name).to.match(/^\(d\) /);
-    const d = attempt(report).checks.find((c) => c.name.startsWith('(d)'))!;
-    expect((d.observed as { failures: number }).failures).to.be.above(0);
+    it('fails check (b) when a wrong hash is written by hand with the controller stopped', () => {
+      expect(decidedBy(sabotaged.report, of('wrong-hash')).name).to.match(/^\(b\) /);
+      expect(attempt(sabotaged.report, of('wrong-hash')).checks.find((c) => c.name.startsWith('(a)'))!.status, 'the hand-written hash still rolled once').to.equal('pass');
+    });
+
+    it('fails check (d) with maxUnavailable 100% and no readiness probe, users seeing 503s', () => {
+      expect(unsafe.result.exitCode, unsafe.result.all).to.equal(1);
+      expect(decidedBy(unsafe.report).name).to.match(/^\(d\) /);
+      const d = attempt(unsafe.report).checks.find((c) => c.name.startsWith('(d)'))!;
+      expect((d.observed as { failures: number }).failures).to.be.above(0);
+    });
   });
 
   describe("a user's Deployment (--set workload=FILE), with its own annotations, selector and names", () => {
@@ -80,7 +71,7 @@ describe('config-change with the real Reloader, kustomize and Wave on the embedd
     });
 
     it('fails (a) when the Deployment carries no Reloader annotation: the user\'s annotations are kept as they are', async () => {
-      const file = join(stateDir, 'no-annotation.yaml');
+      const file = join(cluster.stateDir, 'no-annotation.yaml');
       await writeFile(file, (await readFile(example, 'utf8')).replace(/^\s+reloader\.stakater\.com\/auto: "true"\n/m, '').replace(/^  annotations:\n/m, ''));
       expect(await readFile(file, 'utf8')).to.not.include('reloader.stakater.com');
       const { result, report } = await run(['--set', `workload=${file}`, '--set', 'controller=reloader', '--set', 'rolloutSeconds=5', '--set', 'quietSeconds=1']);

@@ -1,4 +1,4 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { expect } from 'chai';
@@ -9,31 +9,15 @@ import type { RunReport } from '../../reports/index.ts';
 import { execa } from 'execa';
 import { cliMain, runCli, waitFor } from '../helpers/cli.ts';
 import { closeBrowser, openReport } from '../helpers/report-browser.ts';
-import { testStateDir } from '../helpers/test-state.ts';
+import { ownCluster } from '../helpers/test-cluster.ts';
 
 describe('conflicting-apply scenario on the embedded cluster (integration)', function () {
   this.timeout(240_000);
-  let stateDir = '';
-  const name = `ssa-${process.pid}`;
-  const env = () => ({ TESTBED_STATE_DIR: stateDir });
+  // Its own: the kubeconfig provider's prerequisite checks below need a cluster where no Flagger was ever installed.
+  const cluster = ownCluster('ssa');
   const small = ['--set', 'managers=4', '--set', 'applies=10'];
-  const run = async (args: string[]) => {
-    const reportDir = join(stateDir, `report-${Math.random().toString(36).slice(2)}`);
-    const result = await runCli(['scenario', 'conflicting-apply', '--name', name, '--report-dir', reportDir, ...args], env());
-    const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as RunReport;
-    return { result, report, reportDir };
-  };
-
-  before(async () => {
-    stateDir = await testStateDir('ssa');
-    const up = await runCli(['cluster', 'up', '--name', name], env());
-    expect(up.exitCode, up.all).to.equal(0);
-  });
-
-  after(async () => {
-    await runCli(['cluster', 'down', '--name', name], env());
-    await rm(stateDir, { recursive: true, force: true });
-  });
+  const run = (args: string[]) => cluster.scenario(['conflicting-apply', ...args]);
+  const env = () => cluster.env();
 
   it('passes with every check (a)–(j) present, real measurements, and a JUnit file CI can read', async () => {
     const { result, report, reportDir } = await run(small);
@@ -55,28 +39,32 @@ describe('conflicting-apply scenario on the embedded cluster (integration)', fun
     expect(junit.testsuite[0]).to.include({ name: 'conflicting-apply', tests: 10, failures: 0 });
   });
 
-  for (const sabotage of ['always-force', 'update-instead-of-apply']) {
-    it(`fails on check (a) when the applier is sabotaged: ${sabotage}`, async () => {
-      const { result, report } = await run([...small, '--set', `sabotage=${sabotage}`]);
-      expect(result.exitCode, result.all).to.equal(1);
-      const decided = report.scenarios[0]!.attempts[0]!.decidedBy;
+  it('fails on check (a) when the applier is sabotaged, each sabotage in one --matrix: always-force, update-instead-of-apply', async () => {
+    const { result, report } = await run([...small, '--matrix', 'sabotage=always-force,update-instead-of-apply']);
+    expect(result.exitCode, result.all).to.equal(1);
+    expect(report.scenarios.map((s) => s.combination)).to.deep.equal([{ sabotage: 'always-force' }, { sabotage: 'update-instead-of-apply' }]);
+    for (const s of report.scenarios) {
+      const decided = s.attempts[0]!.decidedBy;
       expect(decided).to.deep.include({ kind: 'check' });
       expect((decided as { name: string }).name).to.match(/^\(a\) conflict/);
-      expect(result.stderr).to.match(/✗ \(a\) conflict: .*expected \{"status":409.*observed \{"status":200/);
-    });
-  }
+      expect(result.stderr).to.match(new RegExp(`✗ conflicting-apply \\[sabotage=${s.combination!.sabotage}\\] #1: \\(a\\) conflict: .*expected \\{"status":409.*observed \\{"status":200`));
+    }
+  });
 
-  it('--repeat 3 reports a pass rate over three attempts', async () => {
+  it('--repeat 3 reports a pass rate over three attempts, one after another: each holds the API server exclusively', async () => {
     const { result, report } = await run(['--set', 'managers=2', '--set', 'applies=2', '--repeat', '3']);
     expect(result.exitCode, result.all).to.equal(0);
     expect(report.scenarios[0]).to.include({ passRate: 1, flaky: false });
     expect(report.scenarios[0]!.attempts).to.have.length(3);
+    const [first, second, third] = report.scenarios[0]!.attempts;
+    expect(Date.parse(second!.startedAt!), 'the second after the first').to.be.at.least(Date.parse(first!.startedAt!) + first!.durationMs);
+    expect(third!.waited?.reason).to.equal('kube-apiserver: conflicting-apply #1 holds it exclusive');
     expect(result.stderr).to.match(/conflicting-apply\s+PASS\s+\S+\s+100% of 3/);
   });
 
   it('--serve --pause: the live page shows the paused when-step, then the step running and a check, without a reload', async () => {
-    const reportDir = join(stateDir, 'report-live');
-    const cli = execa(process.execPath, ['--import', 'tsx', cliMain, 'scenario', 'conflicting-apply', '--name', name, '--report-dir', reportDir, '--serve', '--pause', ...small], { env: env(), reject: false, all: true, stdin: 'pipe' });
+    const reportDir = join(cluster.stateDir, 'report-live');
+    const cli = execa(process.execPath, ['--import', 'tsx', cliMain, 'scenario', 'conflicting-apply', '--name', cluster.name, '--report-dir', reportDir, '--serve', '--pause', ...small], { env: env(), reject: false, all: true, stdin: 'pipe' });
     let stderr = '';
     cli.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
@@ -120,32 +108,32 @@ describe('conflicting-apply scenario on the embedded cluster (integration)', fun
     after(() => runCli(['cluster', 'down', '--name', older], env()));
 
     it('refuses it on a running cluster started at the pin, naming both versions and how to get a cluster at it', async () => {
-      const r = await runCli(['scenario', 'conflicting-apply', '--name', name, '--component', `kubernetes=${previous}`, ...small], env());
+      const r = await runCli(['scenario', 'conflicting-apply', '--name', cluster.name, '--component', `kubernetes=${previous}`, ...small], env());
       expect(r.exitCode, r.all).to.equal(2);
       expect(r.stderr.split('\n').at(-1)).to.equal(
-        `error: --component kubernetes=${previous}: cluster "${name}" is running Kubernetes ${versions.kubernetes}, and its control plane stays at the version it started at; ` +
-          `stop it (npm run cluster -- down --name ${name}) and run again, and the run starts its own cluster at ${previous} (--keep keeps it), ` +
-          `or start one at ${previous} with npm run cluster -- up --name ${name} --component kubernetes=${previous}`,
+        `error: --component kubernetes=${previous}: cluster "${cluster.name}" is running Kubernetes ${versions.kubernetes}, and its control plane stays at the version it started at; ` +
+          `stop it (npm run cluster -- down --name ${cluster.name}) and run again, and the run starts its own cluster at ${previous} (--keep keeps it), ` +
+          `or start one at ${previous} with npm run cluster -- up --name ${cluster.name} --component kubernetes=${previous}`,
       );
     });
 
     it("passes on a cluster the run starts at that release, built into the cache, and stops it after; the report's versions say it was overridden", async function () {
       // A cold cache builds the control plane at that release first (some 5 minutes on 2 cores).
       this.timeout(900_000);
-      const reportDir = join(stateDir, 'report-previous-kubernetes');
+      const reportDir = join(cluster.stateDir, 'report-previous-kubernetes');
       const result = await runCli(['scenario', 'conflicting-apply', '--name', older, '--component', `kubernetes=${previous}`, '--report-dir', reportDir, ...small], env());
       expect(result.exitCode, result.all).to.equal(0);
       expect(result.stderr).to.include(`✓ start kube-apiserver ${previous}`);
       const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as RunReport;
       expect(report.versions.kubernetes).to.match(new RegExp(`^${previous} \\([^)]*\\), --component kubernetes=${previous} over the pin ${versions.kubernetes}$`));
       for (const binary of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) expect(report.versions[binary], binary).to.match(new RegExp(`^${previous} `));
-      expect(await stat(join(stateDir, 'clusters', older)).then(() => 'left', () => 'gone'), 'the cluster the run started').to.equal('gone');
+      expect(await stat(join(cluster.stateDir, 'clusters', older)).then(() => 'left', () => 'gone'), 'the cluster the run started').to.equal('gone');
     });
 
     it('starts a cluster to keep at that release with cluster up, whose API server says so, and which a run at the pin refuses', async () => {
       const up = await runCli(['cluster', 'up', '--name', older, '--component', `kubernetes=${previous}`], env());
       expect(up.exitCode, up.all).to.equal(0);
-      const info = JSON.parse(await readFile(join(stateDir, 'clusters', older, 'cluster.json'), 'utf8')) as ClusterInfo;
+      const info = JSON.parse(await readFile(join(cluster.stateDir, 'clusters', older, 'cluster.json'), 'utf8')) as ClusterInfo;
       const kc = new KubeConfig();
       kc.loadFromFile(info.kubeconfig);
       expect((await kc.makeApiClient(VersionApi).getCode()).gitVersion).to.equal(previous);
@@ -162,8 +150,8 @@ describe('conflicting-apply scenario on the embedded cluster (integration)', fun
 
   describe('on the kubeconfig provider (this cluster standing in for an existing one)', () => {
     const existing = async (overrides: { prometheusUrl?: string } = {}) => {
-      const info = JSON.parse(await readFile(join(stateDir, 'clusters', name, 'cluster.json'), 'utf8')) as ClusterInfo;
-      return ['--provider', 'kubeconfig', '--kubeconfig', info.kubeconfig, '--context', `testbed-${name}`, '--prometheus-url', overrides.prometheusUrl ?? info.prometheusUrl, '--gateway-url', info.gatewayUrl];
+      const info = await cluster.info();
+      return ['--provider', 'kubeconfig', '--kubeconfig', info.kubeconfig, '--context', `testbed-${cluster.name}`, '--prometheus-url', overrides.prometheusUrl ?? info.prometheusUrl, '--gateway-url', info.gatewayUrl];
     };
 
     it('passes the same scenario, unchanged, and reports the provider and the server version it found', async () => {
@@ -183,7 +171,7 @@ describe('conflicting-apply scenario on the embedded cluster (integration)', fun
       const args = await existing();
       args[args.indexOf('--context') + 1] = 'nowhere';
       const noContext = await runCli(['scenario', 'conflicting-apply', ...args], env());
-      expect([noContext.exitCode, noContext.stderr]).to.satisfy(([code, err]: [number, string]) => code === 2 && err.includes(`has no context "nowhere"; it has testbed-${name}`));
+      expect([noContext.exitCode, noContext.stderr]).to.satisfy(([code, err]: [number, string]) => code === 2 && err.includes(`has no context "nowhere"; it has testbed-${cluster.name}`));
     });
   });
 });

@@ -1,14 +1,12 @@
 import type { CheckResult } from '../../../harness/results.ts';
-import type { AttemptReport, RunReport, ScenarioReport } from '../../run-report.ts';
-import { esc, scenarioAnchor, seconds, show } from './html-text.ts';
+import type { AttemptLiveState, AttemptReport, RunReport, ScenarioReport } from '../../run-report.ts';
+import { attemptAnchor, attemptKey, entryName, isRunning } from '../run-overview.ts';
+import { esc, holdsText, metricValue, seconds, show } from './html-text.ts';
 
-const MARK = { pass: '✓', fail: '✗', skipped: '–', error: '!' } as const;
+export const MARK = { pass: '✓', fail: '✗', skipped: '–', error: '!' } as const;
 type Shown = keyof typeof MARK;
 
-const badge = (verdict: string) => `<span class="badge v-${esc(verdict)}">${esc(verdict.toUpperCase())}</span>`;
-
-/** The key under which an attempt's chart is kept, for redraws and for tests. */
-export const attemptKey = (scenario: string, attempt: number) => `${scenario}#${attempt}`;
+export const badge = (verdict: string) => `<span class="badge v-${esc(verdict)}">${esc(verdict.toUpperCase())}</span>`;
 
 function counts(checks: readonly CheckResult[]) {
   const c = { pass: 0, fail: 0, skipped: 0 };
@@ -18,29 +16,44 @@ function counts(checks: readonly CheckResult[]) {
 
 function header(report: RunReport): string {
   const passed = report.scenarios.filter((s) => s.verdict === 'pass').length;
-  const running = report.scenarios.some((s) => s.attempts.some((a) => a.verdict === 'running'));
+  const running = isRunning(report);
   return `<header class="run v-${esc(running ? 'running' : report.verdict)}">
     ${badge(running ? 'running' : report.verdict)}
     <div>
       <h1>${passed} of ${report.scenarios.length} scenario${report.scenarios.length === 1 ? '' : 's'} passed</h1>
-      <p>on <b>${esc(report.provider)}</b> · started ${esc(report.startedAt.replace('T', ' ').slice(0, 19))} UTC · ${running ? 'running' : `took ${esc(seconds(report.durationMs))}`} · node ${esc(report.environment.node)}, ${esc(report.environment.cpus)} CPUs</p>
+      <p>on <b>${esc(report.provider)}</b> · started ${esc(report.startedAt.replace('T', ' ').slice(0, 19))} UTC · ${running ? 'running' : `took ${esc(seconds(report.durationMs))}`}${(report.workers ?? 1) > 1 ? ` · up to ${esc(report.workers)} attempts at once` : ''} · node ${esc(report.environment.node)}, ${esc(report.environment.cpus)} CPUs</p>
     </div>
   </header>`;
 }
 
-function overview(report: RunReport): string {
-  const rows = report.scenarios.map((s) => {
+/** An entry's verdict, or running while any of its attempts runs. */
+export const entryVerdict = (s: ScenarioReport) => (s.attempts.some((a) => a.verdict === 'running') ? 'running' : s.verdict);
+
+/** `waited 40.3 s: all 2 workers were busy`, or nothing for an attempt that started with the run. */
+const waitedText = (a: AttemptReport) => (a.waited ? `waited ${seconds(a.waited.ms)}: ${a.waited.reason}` : '');
+
+/** The entry's attempts that waited for the scheduler, each with how long and why. */
+function waits(s: ScenarioReport): string {
+  const waited = s.attempts.filter((a) => a.waited);
+  return waited.map((a) => `<div class="waited">${s.attempts.length > 1 ? `#${a.attempt} ` : ''}${esc(waitedText(a))}</div>`).join('');
+}
+
+function overview(report: RunReport, anchors: readonly string[]): string {
+  // Only runs whose attempts waited for one another have the column.
+  const waited = report.scenarios.some((s) => s.attempts.some((a) => a.waited));
+  const rows = report.scenarios.map((s, i) => {
     const c = counts(s.checks.length ? s.checks : (s.attempts.at(-1)?.checks ?? []));
-    const verdict = s.attempts.some((a) => a.verdict === 'running') ? 'running' : s.verdict;
+    const verdict = entryVerdict(s);
     return `<tr class="v-${esc(verdict)}">
-      <td><a href="#${scenarioAnchor(s.scenario)}">${esc(s.scenario)}</a></td>
+      <td><a href="#${esc(anchors[i])}">${esc(entryName(s))}</a></td>
       <td>${badge(verdict)}${s.flaky ? ' <span class="flaky" title="attempts disagreed">flaky</span>' : ''}</td>
       <td>${c.pass} ✓ · ${c.fail} ✗ · ${c.skipped} –</td>
       <td>${(s.passRate * 100).toFixed(0)}% of ${s.attempts.length}</td>
       <td>${esc(seconds(s.attempts.reduce((t, a) => t + a.durationMs, 0)))}</td>
+      ${waited ? `<td>${waits(s)}</td>` : ''}
     </tr>`;
   });
-  return `<table class="overview"><thead><tr><th>scenario</th><th>verdict</th><th>checks</th><th>pass rate</th><th>time</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="overview"><thead><tr><th>scenario</th><th>verdict</th><th>checks</th><th>pass rate</th><th>time</th>${waited ? '<th>waited</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function versions(report: RunReport): string {
@@ -80,7 +93,7 @@ function matrix(a: AttemptReport): string {
 function metrics(a: AttemptReport): string {
   const entries = Object.entries(a.metrics);
   if (!entries.length) return '';
-  return `<h4>metrics</h4><table class="metrics">${entries.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(Number.isInteger(v) ? v : v.toFixed(2))}</td></tr>`).join('')}</table>`;
+  return `<h4>metrics</h4><table class="metrics">${entries.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(metricValue(v))}</td></tr>`).join('')}</table>`;
 }
 
 function diagnostics(a: AttemptReport): string {
@@ -105,25 +118,35 @@ function steps(a: AttemptReport): string {
   return `<details class="steps"${a.live ? ' open' : ''}><summary>steps (${rows.length}${running.length ? ` + ${running.length} running` : ''})</summary><table>${[...rows, ...running].join('')}</table></details>`;
 }
 
-function liveLine(a: AttemptReport): string {
-  const live = a.live;
-  if (!live) return '';
+/** What a running attempt does now: its innermost step, and what it waits for or is paused before (HTML). */
+function liveText(live: AttemptLiveState): string {
   const step = live.steps.at(-1);
-  const what = live.pausedBefore
+  return live.pausedBefore
     ? `paused before <b>${esc(live.pausedBefore)}</b>: press Enter in the terminal`
     : `${step ? `running <b>${esc(step)}</b>` : 'running'}${live.waitingFor ? `, waiting for <b>${esc(live.waitingFor)}</b>` : ''}`;
-  return `<p class="live-state" data-live="true">${what}</p>`;
 }
 
-function attempt(s: ScenarioReport, a: AttemptReport): string {
+function liveLine(a: AttemptReport): string {
+  return a.live ? `<p class="live-state" data-live="true">${liveText(a.live)}</p>` : '';
+}
+
+/** When the attempt started, after what wait, holding what; absent from reports saved before attempts ran side by side. */
+function schedule(a: AttemptReport): string {
+  if (!a.startedAt) return '';
+  const held = a.holds && Object.keys(a.holds).length ? ` · held ${esc(holdsText(a.holds))}` : '';
+  return `<p class="schedule">started ${esc(a.startedAt.slice(11, 23))}${a.waited ? ` after it <span class="waited">${esc(waitedText(a))}</span>` : ''}${held}</p>`;
+}
+
+function attempt(s: ScenarioReport, a: AttemptReport, anchor: string): string {
   const d = a.decidedBy;
   const why = d?.kind === 'check' ? `decided by check “${esc(d.name)}”` : d?.kind === 'step' ? `error in step “${esc(d.name)}”` : d ? 'every check passed' : '';
   const tunables = Object.entries(a.tunables).map(([k, v]) => `${esc(k)}=${esc(v)}`).join(' ');
-  return `<article class="attempt v-${esc(a.verdict)}" id="${scenarioAnchor(s.scenario)}-attempt-${a.attempt}">
+  return `<article class="attempt v-${esc(a.verdict)}" id="${esc(attemptAnchor(anchor, a))}">
     <h3>${badge(a.verdict)} attempt ${a.attempt} ${why ? `· ${why}` : ''} · ${esc(seconds(a.durationMs))} · namespace ${esc(a.namespace)}</h3>
     ${liveLine(a)}
+    ${schedule(a)}
     <p class="tunables">${tunables}</p>
-    <div class="timeline" data-attempt="${esc(attemptKey(s.scenario, a.attempt))}"></div>
+    <div class="timeline" data-attempt="${esc(attemptKey(s, a))}"></div>
     ${checksTable(a)}
     ${matrix(a)}
     ${metrics(a)}
@@ -132,16 +155,29 @@ function attempt(s: ScenarioReport, a: AttemptReport): string {
   </article>`;
 }
 
-/** One scenario's section: every attempt with its timeline, checks and diagnostics. */
-export function scenarioView(s: ScenarioReport): string {
-  const verdict = s.attempts.some((a) => a.verdict === 'running') ? 'running' : s.verdict;
+/** One scenario entry's section (its id is `anchor`): every attempt with its timeline, checks and diagnostics. */
+export function scenarioView(s: ScenarioReport, anchor: string): string {
   return `<section class="scenario">
-    <h2>${badge(verdict)} ${esc(s.scenario)}${s.flaky ? ' <span class="flaky">flaky</span>' : ''} <span class="pass-rate">${(s.passRate * 100).toFixed(0)}% of ${s.attempts.length} passed</span></h2>
-    ${s.attempts.map((a) => attempt(s, a)).join('')}
+    <h2>${badge(entryVerdict(s))} ${esc(entryName(s))}${s.flaky ? ' <span class="flaky">flaky</span>' : ''} <span class="pass-rate">${(s.passRate * 100).toFixed(0)}% of ${s.attempts.length} passed</span></h2>
+    ${s.attempts.map((a) => attempt(s, a, anchor)).join('')}
   </section>`;
 }
 
-/** What a reader sees first: the verdict, then each scenario one click away, and the versions. */
-export function runSummaryView(report: RunReport): string {
-  return `${header(report)}<nav>${overview(report)}${versions(report)}</nav>`;
+/** What a reader sees first: the verdict, then each scenario entry one click away (`anchors`, index for index), and the versions. */
+export function runSummaryView(report: RunReport, anchors: readonly string[]): string {
+  return `${header(report)}<nav>${overview(report, anchors)}${versions(report)}</nav>`;
+}
+
+/** The live view's list of every attempt running now: how long it has run, its step, and what it waits for or is paused before. */
+export function runningNowView(report: RunReport, anchors: readonly string[], now: number): string {
+  const items = report.scenarios.flatMap((s, i) =>
+    s.attempts
+      .filter((a) => a.verdict === 'running')
+      .map((a) => {
+        const elapsed = a.startedAt ? ` <span class="elapsed">${esc(seconds(Math.max(0, now - Date.parse(a.startedAt))))}</span>` : '';
+        return `<li class="running-attempt" data-attempt="${esc(attemptKey(s, a))}"><a href="#${esc(attemptAnchor(anchors[i]!, a))}">${esc(entryName(s))} #${a.attempt}</a>${elapsed} <span class="now">${a.live ? liveText(a.live) : 'running'}</span></li>`;
+      }),
+  );
+  if (!items.length) return '';
+  return `<h2>running now: ${items.length} attempt${items.length === 1 ? '' : 's'}</h2><ul class="running-now">${items.join('')}</ul>`;
 }

@@ -1,9 +1,8 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import type { Trend, TrendScenario } from '../../trend.ts';
-import { esc, seconds } from './html-text.ts';
+import { esc, metricValue, seconds } from './html-text.ts';
 
 const runLabel = (trend: Trend, run: number) => trend.runs[run]!.startedAt.replace('T', ' ').slice(0, 16);
-const format = (v: number | undefined) => (v === undefined ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(2));
 
 function table(trend: Trend, s: TrendScenario): string {
   const head = s.points.map((p) => `<th title="${esc(trend.runs[p.run]!.file)}">${esc(runLabel(trend, p.run))}</th>`).join('');
@@ -12,7 +11,7 @@ function table(trend: Trend, s: TrendScenario): string {
     ${row('verdict', s.points.map((p) => `<td class="v-${esc(p.verdict)}">${esc(p.verdict)}</td>`), 'verdicts')}
     ${row('pass rate', s.points.map((p) => `<td>${(p.passRate * 100).toFixed(0)}%</td>`))}
     ${row('duration', s.points.map((p) => `<td>${esc(seconds(p.durationMs))}</td>`))}
-    ${s.metrics.map((m) => row(m, s.points.map((p) => `<td>${esc(format(p.metrics[m]))}</td>`), 'metric')).join('')}
+    ${s.metrics.map((m) => row(m, s.points.map((p) => `<td>${esc(metricValue(p.metrics[m]))}</td>`), 'metric')).join('')}
     ${s.series.length > 1 ? row('versions', s.points.map((p) => `<td>${esc(s.series.find((g) => g.runs.includes(p.run))?.label ?? '')}</td>`)) : ''}
   </tbody></table>`;
 }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { redactDeep } from '../../../harness/redaction.ts';
 import { decideVerdict, type CheckResult } from '../../../harness/results.ts';
-import { TunableError, parseSettings, resolveTunables } from '../../../harness/tunables.ts';
+import { parseSettings, resolveTunables } from '../../../harness/tunables.ts';
+import { TunableError } from '../../../harness/tunable-error.ts';
 
 const check = (name: string, status: CheckResult['status']): CheckResult => ({ name, status, expected: 1, observed: 1, reason: '', at: '' });
 

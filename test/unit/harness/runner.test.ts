@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { createCertificateAuthority } from '../../../clusters/embedded/pki.ts';
 import type { Controllers, LogSource } from '../../../clusters/provider.ts';
 import type { EngineEvent } from '../../../harness/events.ts';
+import { planAttempts } from '../../../harness/attempt-plan.ts';
 import { runScenarios } from '../../../harness/runner.ts';
 import { defineScenario } from '../../../harness/scenario.ts';
 
@@ -34,7 +35,7 @@ describe('scenario runner', () => {
     });
     const events: EngineEvent[] = [];
     try {
-      const verdicts = await runScenarios({ scenarios: [scenario as never], settings: {}, repeat: 1, keep: false, cluster: { provider: 'embedded', kubeconfig, versions: { 'kube-apiserver': 'v1.36.3' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', metricsServer: 'http://127.0.0.1:2', scrapeTargetsDir: '/nonexistent', processEnv: {} }, controllers: noControllers, emit: (e) => events.push(e) });
+      const verdicts = await runScenarios({ attempts: planAttempts({ scenarios: [scenario as never], settings: {}, repeat: 1 }), workers: 1, repeat: 1, keep: false, cluster: { provider: 'embedded', kubeconfig, versions: { 'kube-apiserver': 'v1.36.3' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', metricsServer: 'http://127.0.0.1:2', scrapeTargetsDir: '/nonexistent', processEnv: {} }, controllers: noControllers, emit: (e) => events.push(e) });
       expect(verdicts).to.deep.equal(['error']);
       expect(ran).to.equal(false);
       const end = events.find((e) => e.type === 'attempt-end');
@@ -116,8 +117,8 @@ describe('scenario runner: diagnostics of a failed attempt', () => {
       [`/api/v1/namespaces/${namespace}/pods`]: [{ metadata: { name: 'web-x' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Running' } }],
     }));
     verdicts = await runScenarios({
-      scenarios: [scenario('breaks', 'fails'), scenario('holds', 'passes'), scenario('crashes', 'crashes')] as never[],
-      settings: {},
+      attempts: planAttempts({ scenarios: [scenario('breaks', 'fails'), scenario('holds', 'passes'), scenario('crashes', 'crashes')] as never[], settings: {}, repeat: 1 }),
+      workers: 1,
       repeat: 1,
       keep: false,
       cluster: { provider: 'embedded', kubeconfig: api.kubeconfig, versions: { flagger: 'v1.44.0' }, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', metricsServer: 'http://127.0.0.1:2', processEnv: {} },

@@ -46,8 +46,8 @@ describe('the live report server (--serve)', () => {
     builder = new RunReportBuilder();
     server = new LiveReportServer(builder);
     url = await server.start();
-    emit({ type: 'run-begin', scenarios: ['demo'], repeat: 1, provider: 'embedded', versions: {} });
-    emit({ type: 'attempt-begin', id, namespace: 'tb-demo-1', tunables: {} });
+    emit({ type: 'run-begin', scenarios: ['demo'], repeat: 1, workers: 1, provider: 'embedded', versions: {} });
+    emit({ type: 'attempt-begin', id, namespace: 'tb-demo-1', holds: {}, tunables: {} });
   });
   afterEach(() => server.stop());
 

@@ -13,7 +13,7 @@ const id = (attempt: number) => ({ scenario: 'demo', attempt });
 /** Two attempts: check "steady" passes both times, "wobbly" passes once and fails once, "absent" is skipped. */
 function events(): EngineEvent[] {
   const attempt = (n: number, wobbly: 'pass' | 'fail'): EngineEvent[] => [
-    { type: 'attempt-begin', id: id(n), namespace: `tb-demo-${n}`, tunables: { replicas: 3 } },
+    { type: 'attempt-begin', id: id(n), namespace: `tb-demo-${n}`, holds: {}, tunables: { replicas: 3 } },
     { type: 'step-begin', id: id(n), step: 'deploy' },
     { type: 'step-end', id: id(n), step: 'deploy', ok: true, durationMs: 5 },
     { type: 'check', id: id(n), check: { name: 'steady', status: 'pass', expected: 1, observed: 1, reason: 'r', at } },
@@ -22,7 +22,7 @@ function events(): EngineEvent[] {
     { type: 'attempt-end', id: id(n), verdict: wobbly, decidedBy: wobbly === 'pass' ? { kind: 'checks' } : { kind: 'check', name: 'wobbly' }, durationMs: 1000, metrics: {} },
   ];
   return [
-    { type: 'run-begin', scenarios: ['demo'], repeat: 2, provider: 'embedded', versions: { kubernetes: 'v1.36.3' } },
+    { type: 'run-begin', scenarios: ['demo'], repeat: 2, workers: 1, provider: 'embedded', versions: { kubernetes: 'v1.36.3' } },
     ...attempt(1, 'pass'),
     ...attempt(2, 'fail'),
     { type: 'run-end', durationMs: 2000 },
@@ -72,8 +72,8 @@ describe('reports of checks with variants', () => {
   const run = (): RunReport => {
     const builder = new RunReportBuilder();
     const all: EngineEvent[] = [
-      { type: 'run-begin', scenarios: ['demo'], repeat: 1, provider: 'embedded', versions: {} },
-      { type: 'attempt-begin', id: id(1), namespace: 'tb-demo-1', tunables: {} },
+      { type: 'run-begin', scenarios: ['demo'], repeat: 1, workers: 1, provider: 'embedded', versions: {} },
+      { type: 'attempt-begin', id: id(1), namespace: 'tb-demo-1', holds: {}, tunables: {} },
       check('(a) one rollout', 'reloader', 'pass'),
       check('(b) right hash', 'reloader', 'pass'),
       check('(a) one rollout', 'kustomize', 'fail'),
@@ -116,12 +116,12 @@ describe('reports of a failed attempt with diagnostics', () => {
   const run = (): RunReport => {
     const builder = new RunReportBuilder();
     const all: EngineEvent[] = [
-      { type: 'run-begin', scenarios: ['demo'], repeat: 2, provider: 'embedded', versions: {} },
-      { type: 'attempt-begin', id: id(1), namespace: 'tb-demo-1', tunables: {} },
+      { type: 'run-begin', scenarios: ['demo'], repeat: 2, workers: 1, provider: 'embedded', versions: {} },
+      { type: 'attempt-begin', id: id(1), namespace: 'tb-demo-1', holds: {}, tunables: {} },
       { type: 'check', id: id(1), check: { name: 'rolled back', status: 'fail', expected: true, observed: false, reason: 'r', at } },
       { type: 'diagnostics', id: id(1), diagnostics },
       { type: 'attempt-end', id: id(1), verdict: 'fail', decidedBy: { kind: 'check', name: 'rolled back' }, durationMs: 1, metrics: {} },
-      { type: 'attempt-begin', id: id(2), namespace: 'tb-demo-2', tunables: {} },
+      { type: 'attempt-begin', id: id(2), namespace: 'tb-demo-2', holds: {}, tunables: {} },
       { type: 'check', id: id(2), check: { name: 'rolled back', status: 'pass', expected: true, observed: true, reason: 'r', at } },
       { type: 'attempt-end', id: id(2), verdict: 'pass', decidedBy: { kind: 'checks' }, durationMs: 1, metrics: {} },
       { type: 'run-end', durationMs: 2 },

@@ -103,4 +103,11 @@ describe('timeline model (what report.html draws)', () => {
     expect(byStep.decided).to.deep.equal({ at: T0 + 4000, label: 'error in step: given: app' });
     expect(timelineModel(attempt([entry(0, 'note', 'n')], { decidedBy: { kind: 'checks' } })).decided).to.equal(undefined);
   });
+
+  it("draws on the run's axis when given one, while an unended step still ends at the attempt's last entry", () => {
+    const run = { from: T0 - 60_000, to: T0 + 120_000 };
+    const model = timelineModel(attempt([entry(0, 'step-begin', 'given: the app'), entry(9, 'note', 'still going')]), run);
+    expect([model.from, model.to]).to.deep.equal([run.from, run.to]);
+    expect(model.steps).to.deep.equal([{ label: 'given: the app', from: T0, to: T0 + 9000 }]);
+  });
 });
