@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
@@ -209,6 +209,36 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
       expect(result.exitCode, result.all).to.equal(0);
       expectPodKilled(report, '(d)');
     });
+  });
+
+  it('runs one after another two attempts that hold Reloader exclusively; forced to run at once (the test-only switch), they make the run exit 2 naming both', async () => {
+    const dir = join(cluster.stateDir, 'holds-reloader');
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, 'holds-reloader.scenario.ts'),
+      `import { defineScenario } from 'delivery-testbed';
+export default defineScenario({
+  name: 'holds-reloader',
+  summary: 'holds Reloader exclusively for a few seconds',
+  needs: { components: [], addons: ['reloader'] },
+  holds: () => ({ reloader: 'exclusive' }),
+  tunables: {},
+  async run(t) {
+    await t.step('given: Reloader held for 3 s', () => new Promise((r) => setTimeout(r, 3000)));
+    t.check('(a) it ran alone', { expected: true, observed: true, reason: 'the scheduler holds back whatever contends' });
+  },
+});
+`,
+    );
+    const apart = await run(['--scenarios', dir, '--repeat', '2']);
+    expect(apart.result.exitCode, apart.result.all).to.equal(0);
+    expect(apart.report.scenarios[0]!.attempts[1]!.waited?.reason).to.equal('reloader: holds-reloader #1 holds it exclusive');
+
+    const forced = await cluster.scenario(['--scenarios', dir, '--repeat', '2'], { TESTBED_TEST_IGNORE_HOLDS: '1' });
+    expect(forced.result.exitCode, forced.result.all).to.equal(2);
+    const clash = 'holds-reloader #2 and holds-reloader #1 ran at once, but holds-reloader #2 holds reloader exclusive and holds-reloader #1 holds it exclusive';
+    expect((forced.report.scenarios[0]!.attempts[1]!.decidedBy as { error: string }).error).to.include(clash);
+    expect(forced.result.stderr).to.include(clash);
   });
 
   it('passes the examples through --scenarios, as the user suite, side by side', async () => {

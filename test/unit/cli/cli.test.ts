@@ -1,4 +1,5 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { runCli } from '../../helpers/cli.ts';
@@ -73,6 +74,28 @@ describe('scenario CLI bad input', () => {
 
   /** The first line of stderr: the one a user reads. */
   const firstLine = (stderr: string) => stderr.split('\n')[0];
+
+  it('a --matrix a scenario cannot take exits 2 before any cluster work: an undeclared key, a value out of range, a key also --set, bad --workers', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'testbed-matrix-'));
+    const cases: Array<[string[], string]> = [
+      [['bad-canary', 'conflicting-apply', '--matrix', 'errorRate=0.1,0.5'], 'error: --matrix errorRate: scenario conflicting-apply has no tunable "errorRate"; it has: managers, applies, sabotage'],
+      [['bad-canary', '--matrix', 'errorRate=0.1,2'], 'error: scenario bad-canary: --matrix errorRate=2: must be between 0.001 and 1'],
+      [['bad-canary', '--matrix', 'errorRate=0.1,0.5', '--set', 'errorRate=0.2'], 'error: --set errorRate and --matrix errorRate both give errorRate; keep one'],
+      [['bad-canary', '--matrix', 'fault=none,kill-pod'], 'error: scenario bad-canary cannot take fault=kill-pod: it takes kill-canary-pod, restart-controller, restart-apiserver, stop-prometheus, partition-gateway; kill-pod is for config-change'],
+      [['bad-canary', '--workers', '0'], 'error: --workers must be a whole number from 1 to 32, got "0"'],
+      [['bad-canary', '--pause', '--workers', '2'], 'error: --pause waits for Enter before each when-step, one attempt at a time: it takes no --workers 2'],
+    ];
+    try {
+      for (const [args, message] of cases) {
+        const r = await runCli(['scenario', ...args], { TESTBED_STATE_DIR: state });
+        expect(r.exitCode, r.all).to.equal(2);
+        expect(firstLine(r.stderr), args.join(' ')).to.equal(message);
+      }
+      expect(await readdir(state), 'no cluster state made').to.deep.equal([]);
+    } finally {
+      await rm(state, { recursive: true, force: true });
+    }
+  });
 
   it('a tunable out of range exits 2, naming the scenario, the value and the range', async () => {
     const r = await runCli(['scenario', 'bad-canary', '--set', 'interval=5']);
