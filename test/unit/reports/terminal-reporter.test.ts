@@ -15,7 +15,6 @@ function stream(tty: boolean) {
 function sweep(): EngineEvent[] {
   const low: AttemptId = { scenario: 'bad-canary', attempt: 1, combination: { errorRate: '0.01' } };
   const high: AttemptId = { scenario: 'bad-canary', attempt: 1, combination: { errorRate: '0.5' } };
-  const check = (id: AttemptId, status: 'pass' | 'fail'): EngineEvent => ({ type: 'check', id, check: { name: '(a) rolled back', status, expected: 'rollback', observed: status === 'pass' ? 'rollback' : 'promoted', reason: 'the gate', at } });
   return [
     { type: 'run-begin', scenarios: ['bad-canary'], repeat: 1, workers: 2, matrix: { errorRate: ['0.01', '0.5'] }, provider: 'embedded', versions: {} },
     { type: 'attempt-begin', id: low, namespace: 'tb-bad-canary-1', holds: {}, tunables: {} },
