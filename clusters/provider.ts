@@ -38,7 +38,8 @@ export interface ControllerRun {
 export interface Controllers {
   /**
    * Runs the controller with these of its own flags (restarting it when it runs with others, a
-   * no-op when it runs with these), and resolves once it is healthy, with its version. Throws a
+   * no-op when it runs with these), and resolves once it is healthy, and where the provider can
+   * tell, has worked through what it had received, with its version. Throws a
    * {@link ProviderError} (or the component's unavailability) naming why it cannot run here.
    */
   run(name: ControllerName, flags: readonly string[]): Promise<ControllerRun>;

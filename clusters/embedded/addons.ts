@@ -10,7 +10,7 @@ import { ClusterPaths, readClusterInfo, writeClusterInfo, type ClusterInfo } fro
 import { adminClient, describeVersion } from './embedded-cluster.ts';
 import { Flagger } from './flagger.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
-import { Reloader } from './reloader.ts';
+import { Reloader, reloaderIdle } from './reloader.ts';
 import { registerScrapeTarget } from './scrape-targets.ts';
 import { Wave, waveAccess, WAVE_SERVICE_ACCOUNT } from './wave.ts';
 
@@ -166,11 +166,15 @@ export function embeddedControllers(name: string, progress: Progress): Controlle
       let { paths, info } = await clusterRecord(name, [controller]);
       const pid = info.processes[controller];
       const running = pid !== undefined && (await isAlive(pid));
-      if (running && sameFlags(info.addonFlags?.[controller], flags)) return { version: info.versions[controller]! };
-      if (running) info = await stopAddon(controller, paths, info);
-      const started = await startAddon(controller, runningVersion(controller, info), flags, info, paths, progress);
-      await writeClusterInfo(paths, started.info);
-      return { version: started.info.versions[controller]!, ...(started.notice ? { notice: started.notice } : {}) };
+      let notice: string | undefined;
+      if (!running || !sameFlags(info.addonFlags?.[controller], flags)) {
+        if (running) info = await stopAddon(controller, paths, info);
+        const started = await startAddon(controller, runningVersion(controller, info), flags, info, paths, progress);
+        await writeClusterInfo(paths, started.info);
+        ({ info, notice } = started);
+      }
+      if (controller === 'reloader') await reloaderIdle(`127.0.0.1:${info.ports.reloader}`);
+      return { version: info.versions[controller]!, ...(notice ? { notice } : {}) };
     },
     async stop(controller) {
       const { paths, info } = await clusterRecord(name, [controller]);

@@ -1,4 +1,5 @@
 import { RELOADER_LISTEN_ENV } from '../components/index.ts';
+import { poll } from '../poll.ts';
 import { ComponentProcess } from '../process/index.ts';
 
 export interface ReloaderOptions {
@@ -18,6 +19,23 @@ export interface ReloaderOptions {
 /** Reloader reads its kubeconfig from the environment and has no flag for it. */
 export function reloaderEnv(o: ReloaderOptions): Record<string, string> {
   return { KUBECONFIG: o.kubeconfig, RELOADER_NAMESPACE: o.namespace, RELOADER_DEPLOYMENT_NAME: 'reloader', [RELOADER_LISTEN_ENV]: `127.0.0.1:${o.port}` };
+}
+
+/**
+ * Resolves once Reloader's work queue is empty: every ConfigMap and Secret event it had received is
+ * handled. A burst of changes elsewhere (a load test's thousand updates of one ConfigMap) leaves
+ * it a backlog to work through, behind which a scenario's change would wait past its bound.
+ */
+export async function reloaderIdle(metricsAddress: string, timeoutMs = 120_000): Promise<void> {
+  await poll({
+    what: `Reloader (${metricsAddress}) to empty its work queue (reloader_workqueue_depth 0)`,
+    probe: async () => {
+      const res = await fetch(`http://${metricsAddress}/metrics`, { signal: AbortSignal.timeout(1000) });
+      return res.ok && /^reloader_workqueue_depth 0$/m.test(await res.text());
+    },
+    timeoutMs,
+    intervalMs: 500,
+  });
 }
 
 /** Every namespace holds its kube-root-ca.crt ConfigMap, so a listed cluster has counted at least one. */
