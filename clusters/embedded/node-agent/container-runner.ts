@@ -169,10 +169,12 @@ export class ContainerRunner {
     this.#stopping = true;
     clearTimeout(this.#backoff);
     this.#stopProbes();
-    const pid = this.#child?.pid;
-    if (pid && this.state.running) {
+    const child = this.#child;
+    // Not `state.running`: a process whose spawn event is still to come runs all the same, and
+    // left alone it would outlive its pod at an address the next pod is given.
+    if (child?.pid && child.exitCode === null && child.signalCode === null) {
       this.options.onEvent('Normal', 'Killing', `Stopping container ${this.name}`);
-      await terminate(pid, graceMs);
+      await terminate(child.pid, graceMs);
       await this.#exited;
     }
   }
