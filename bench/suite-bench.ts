@@ -22,6 +22,8 @@ async function machineCpuSeconds(): Promise<number> {
 export async function suiteCluster(stateDir: string): Promise<{ name: string; env: Record<string, string>; close(): Promise<void> }> {
   const name = `bench-suite-${process.pid}`;
   const env = { TESTBED_STATE_DIR: stateDir };
+  // Where this process looks for the cluster's processes by their owner marker, too.
+  process.env.TESTBED_STATE_DIR = stateDir;
   const up = await execa(process.execPath, ['--import', 'tsx', cli, 'cluster', 'up', '--name', name], { env, stdio: ['ignore', 'inherit', 'inherit'], reject: false });
   if (up.exitCode !== 0) throw new Error(`cluster up exited ${up.exitCode}; its output is above`);
   return { name, env, close: async () => void (await execa(process.execPath, ['--import', 'tsx', cli, 'cluster', 'down', '--name', name], { env, stdio: 'ignore', reject: false })) };
