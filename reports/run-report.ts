@@ -144,29 +144,29 @@ export class RunReportBuilder implements Reporter {
       case 'pause':
       case 'wait-begin':
       case 'wait-end': {
-        const attempt = this.#attempt(event.id);
+        const attempt = this.attemptOf(event.id);
         if (attempt?.live) attempt.live = nextLiveState(attempt.live, event);
         return;
       }
       case 'step-end': {
-        const attempt = this.#attempt(event.id);
+        const attempt = this.attemptOf(event.id);
         if (attempt?.live) attempt.live = nextLiveState(attempt.live, event);
         attempt?.steps.push({ name: event.step, ok: event.ok, durationMs: event.durationMs, ...(event.error ? { error: event.error } : {}) });
         return;
       }
       case 'timeline':
-        this.#attempt(event.id)?.timeline.push(event.entry);
+        this.attemptOf(event.id)?.timeline.push(event.entry);
         return;
       case 'check':
-        this.#attempt(event.id)?.checks.push(event.check);
+        this.attemptOf(event.id)?.checks.push(event.check);
         return;
       case 'diagnostics': {
-        const attempt = this.#attempt(event.id);
+        const attempt = this.attemptOf(event.id);
         if (attempt) attempt.diagnostics = event.diagnostics;
         return;
       }
       case 'attempt-end': {
-        const attempt = this.#attempt(event.id);
+        const attempt = this.attemptOf(event.id);
         const scenario = this.#scenario(event.id);
         if (!attempt || !scenario) return;
         const matrix = checkMatrix(attempt.checks);
@@ -195,7 +195,8 @@ export class RunReportBuilder implements Reporter {
     return found;
   }
 
-  #attempt(id: AttemptId): AttemptReport | undefined {
+  /** The report of one attempt, by its id. */
+  attemptOf(id: AttemptId): AttemptReport | undefined {
     return this.#scenario(id)?.attempts.find((a) => a.attempt === id.attempt);
   }
 }

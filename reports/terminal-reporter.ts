@@ -1,7 +1,7 @@
 import { attemptLabel } from '../harness/attempt-plan.ts';
 import type { AttemptId, EngineEvent, Reporter } from '../harness/events.ts';
 import { combinationLabel, withCombination } from '../harness/matrix.ts';
-import type { RunReportBuilder, ScenarioReport } from './run-report.ts';
+import type { RunReportBuilder } from './run-report.ts';
 import { checkMatrix, type CheckMatrix } from './check-matrix.ts';
 import { sweepsOf, type Sweep } from './sweep.ts';
 import type { TerminalProgress } from './terminal-progress.ts';
@@ -107,7 +107,7 @@ export class TerminalReporter implements Reporter {
         this.#attempts.delete(label);
         const d = event.decidedBy;
         const why = d.kind === 'check' ? ` (decided by check "${d.name}")` : d.kind === 'step' ? ` (step "${d.name}": ${d.error})` : '';
-        const checks = this.#entry(event.id)?.attempts.find((a) => a.attempt === event.id.attempt)?.checks ?? [];
+        const checks = this.builder.attemptOf(event.id)?.checks ?? [];
         const matrix = checkMatrix(checks);
         const metrics = Object.entries(event.metrics).map(([name, value]) => `\n    ${name}: ${formatMetric(value)}`);
         print(`${matrix ? renderMatrix(matrix) : ''}  → ${label}: ${event.verdict.toUpperCase()}${why} in ${(event.durationMs / 1000).toFixed(1)} s${metrics.join('')}`);
@@ -116,11 +116,6 @@ export class TerminalReporter implements Reporter {
       default:
         return;
     }
-  }
-
-  #entry(id: AttemptId): ScenarioReport | undefined {
-    const name = withCombination(id.scenario, id.combination);
-    return this.builder.report?.scenarios.find((s) => withCombination(s.scenario, s.combination) === name);
   }
 
   async finish(): Promise<void> {
