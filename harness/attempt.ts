@@ -52,6 +52,7 @@ const DIAGNOSTICS_TIMEOUT_MS = 15_000;
 
 /** Where setup ends: the namespace exists, and a crash is the scenario's. */
 const SETUP = '(setup)';
+const BODY = '(scenario body)';
 
 /**
  * One attempt of one scenario, in a namespace of its own: the context its body works with, the
@@ -69,7 +70,8 @@ export class Attempt implements ScenarioContext<Record<string, unknown>> {
   readonly #watches: AbortController[] = [];
   readonly #loads: AttemptLoads;
   #watchGap: Error | undefined;
-  #currentStep = SETUP;
+  /** What a crash thrown outside every step is blamed on; steps may run concurrently, so none of them is "the current one". */
+  #phase: typeof SETUP | typeof BODY = SETUP;
   /** The innermost step each error came out of: what a crash is blamed on, once the steps around it have unwound. */
   readonly #thrownIn = new WeakMap<object, string>();
 
@@ -116,10 +118,10 @@ export class Attempt implements ScenarioContext<Record<string, unknown>> {
       const missing = [...scenario.needs.components, ...scenario.needs.addons].filter((c) => !(c in cluster.versions));
       if (missing.length) throw new Error(`needs ${missing.join(', ')}, which provider ${cluster.provider} does not supply (it has ${Object.keys(cluster.versions).join(', ')})`);
       await this.step('create namespace', () => this.#createNamespace());
-      this.#currentStep = '(scenario body)';
+      this.#phase = BODY;
       await scenario.run(this as unknown as ScenarioContext<never>);
     } catch (err) {
-      crash = { step: (typeof err === 'object' && err && this.#thrownIn.get(err)) || this.#currentStep, error: describeError(err) };
+      crash = { step: (typeof err === 'object' && err && this.#thrownIn.get(err)) || this.#phase, error: describeError(err) };
     }
     await this.#loads.stopAll();
     // A check that read a watch with a hole in it judged on missing events: the environment failed.
@@ -146,7 +148,7 @@ export class Attempt implements ScenarioContext<Record<string, unknown>> {
 
   /** Diagnostics of a verdict other than pass, then the cleanups, the watches, the namespace. */
   async #undo(verdict: Verdict): Promise<void> {
-    const namespaceCreated = this.#currentStep !== SETUP;
+    const namespaceCreated = this.#phase === BODY;
     if (verdict !== 'pass' && namespaceCreated) {
       // Before the cleanups, which delete what shows what went wrong.
       const diagnostics = await collectDiagnostics({ kube: this.kube, logs: this.env.logs, namespace: this.namespace, components: this.plan.scenario.needs.addons, secrets: this.#secrets, timeoutMs: DIAGNOSTICS_TIMEOUT_MS });
@@ -232,8 +234,6 @@ export class Attempt implements ScenarioContext<Record<string, unknown>> {
       this.#emit({ type: 'pause', id, step: name, shows });
       await this.env.pause(name, shows);
     }
-    const outer = this.#currentStep;
-    this.#currentStep = name;
     const t0 = Date.now();
     this.#emit({ type: 'step-begin', id, step: name });
     this.#timeline({ kind: 'step-begin', message: name });
@@ -247,8 +247,6 @@ export class Attempt implements ScenarioContext<Record<string, unknown>> {
       this.#timeline({ kind: 'step-end', message: name, data: { durationMs: Date.now() - t0, error: describeError(err) } });
       if (typeof err === 'object' && err && !this.#thrownIn.has(err)) this.#thrownIn.set(err, name);
       throw err;
-    } finally {
-      this.#currentStep = outer;
     }
   }
 
