@@ -1,5 +1,6 @@
 // The package's public surface: what a user's *.scenario.ts imports from 'delivery-testbed'.
 export { defineScenario, type CheckContext, type LoadRequest, type LoadWindow, type RunningLoad, type Scenario, type ScenarioContext, type StepOptions } from './harness/scenario.ts';
+export { checksOf, type CheckSpec, type FailedCheck, type SabotageSpec } from './harness/check-proofs.ts';
 export { sabotageTunable, type FileTunableSpec, type TunableSpec, type TunableSpecs, type TunableValues } from './harness/tunables.ts';
 export { defineConfig, type TestbedConfig } from './harness/testbed-config.ts';
 export type { KubeClient, KubeObject, KubeResponse } from './clusters/kube/index.ts';

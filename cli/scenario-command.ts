@@ -12,6 +12,7 @@ import { upInterruptibly } from './cluster-command.ts';
 import { FileReporter, LiveReportServer, RunReportBuilder, TerminalProgress, TerminalReporter, renderHtml, renderJson, renderJunit, scenarioAnchor } from '../reports/index.ts';
 import { defaultSuite, scenarios } from '../scenarios/index.ts';
 import { KubeClient } from '../clusters/kube/index.ts';
+import { coverage, describeProof, proofTable } from '../harness/check-proofs.ts';
 import { fanOut } from '../harness/reporter-fanout.ts';
 import { planAttempts, type AttemptPlan } from '../harness/attempt-plan.ts';
 import { parseMatrix, withCombination, type Matrix } from '../harness/matrix.ts';
@@ -76,12 +77,26 @@ async function loadCatalog(dir: string | undefined): Promise<Catalog> {
   }
 }
 
+/** Each declared check with the sabotages that prove it can fail, or why none can; variants with the same proof on one line. */
+function listedProofs(scenario: Scenario): string[] {
+  const rows = proofTable(scenario);
+  if (!rows.length) return [];
+  const { covered, total } = coverage(rows);
+  const lines = [`      checks (${covered} of ${total} seen to fail under a sabotage, or excused):`];
+  for (const check of new Set(rows.map((r) => r.check))) {
+    const byProof = new Map<string, string[]>();
+    for (const r of rows.filter((row) => row.check === check)) byProof.set(describeProof(r.proof), [...(byProof.get(describeProof(r.proof)) ?? []), ...(r.variant ? [r.variant] : [])]);
+    lines.push(`        ${check}`, ...[...byProof].map(([proof, variants]) => `          ${variants.length ? `${variants.join(', ')}: ` : ''}${proof}`));
+  }
+  return lines;
+}
+
 function listScenarios(catalog: Catalog): string {
   return catalog.scenarios
     .map((s) => {
       const tunables = Object.entries(s.tunables).map(([k, spec]) => `      ${k}=${defaultShown(spec)}  ${spec.description}${spec.type === 'enum' ? ` (${spec.values.join('|')})` : ''}`);
       const file = catalog.files.get(s.name);
-      return [`  ${s.name.padEnd(20)} ${s.summary}${file ? ` (${relative(process.cwd(), file)})` : ''}`, ...tunables].join('\n');
+      return [`  ${s.name.padEnd(20)} ${s.summary}${file ? ` (${relative(process.cwd(), file)})` : ''}`, ...tunables, ...listedProofs(s)].join('\n');
     })
     .join('\n');
 }

@@ -5,6 +5,9 @@ import { RolloutObserver, appNames, applyConfigs, defineScenario, routing, apply
 
 const state = (version: number): ConfigState => ({ config: { version: `v${version}`, message: `orders config ${version}` }, configLabels: {}, token: `orders-token-${version}`, unrelated: 'same' });
 
+const RESTARTED_ONCE = '(a) one ConfigMap change restarted the Deployment exactly once';
+const NO_REQUEST_LOST = '(b) users lost no request during the restart';
+
 export default defineScenario({
   name: 'reloader-restarts-once',
   summary: 'Our Deployment, annotated with the ConfigMap it reloads on, restarts exactly once per change, losing no request',
@@ -13,6 +16,10 @@ export default defineScenario({
   holds: () => ({ reloader: 'exclusive' }),
   tunables: {
     sabotage: sabotageTunable("the annotation names the Secret's kind instead (secret.reloader.stakater.com/reload): no restart", 'wrong-annotation'),
+  },
+  checks: { [RESTARTED_ONCE]: {}, [NO_REQUEST_LOST]: {} },
+  sabotages: {
+    'wrong-annotation': { kind: 'misconfiguration', seenIn: 'https://github.com/stakater/Reloader#how-to-use-reloader (configmap.reloader.stakater.com/reload names ConfigMaps, secret.… Secrets)', fails: [RESTARTED_ONCE] },
   },
   async run(t) {
     const orders = appNames('orders', t.namespace);
@@ -40,12 +47,12 @@ export default defineScenario({
     await new Promise((r) => setTimeout(r, 3000));
     const revisions = (await observer.revisions()).filter((r) => r.revision > (before?.revision ?? 0));
     const summary = await load.stop();
-    t.check('(a) one ConfigMap change restarted the Deployment exactly once', {
+    t.check(RESTARTED_ONCE, {
       expected: 1,
       observed: revisions.length,
       reason: `Reloader rolls a Deployment once per change of a ConfigMap its ${annotation} annotation names${after ? '' : '; no new revision settled within 30 s'}`,
     });
-    t.check('(b) users lost no request during the restart', {
+    t.check(NO_REQUEST_LOST, {
       expected: 0,
       observed: summary.failures,
       reason: 'the rollout keeps every replica until its replacement is ready (maxUnavailable 0, a readiness probe)',

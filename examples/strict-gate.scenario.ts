@@ -4,6 +4,8 @@ import { EXPECTED_AFTER_ROLLBACK, afterRollback, defineScenario, givenCanary, sa
 
 const GATE = { minSuccessRate: 99.5, maxP99Ms: 300 };
 
+const ROLLED_BACK = '(a) our gate rolled the bad version back';
+
 export default defineScenario({
   name: 'strict-gate-rolls-back',
   summary: 'Our 99.5 % gate rolls back a version that fails 5 % of its requests',
@@ -13,6 +15,10 @@ export default defineScenario({
   tunables: {
     errorRate: { type: 'number', default: 0.05, min: 0, max: 1, description: "fraction of the new version's requests that answer 500" },
     sabotage: sabotageTunable('a gate that can never fail (success rate ≥ 0 %): the bad version goes through', 'gate-never-fails'),
+  },
+  checks: { [ROLLED_BACK]: {} },
+  sabotages: {
+    'gate-never-fails': { kind: 'misconfiguration', seenIn: 'https://docs.flagger.app/usage/metrics#builtin-metrics (a thresholdRange no version can leave)', fails: [ROLLED_BACK] },
   },
   async run(t) {
     const gate = t.tunables.sabotage === 'gate-never-fails' ? { minSuccessRate: 0 } : GATE;
@@ -26,7 +32,7 @@ export default defineScenario({
     // A rollback takes threshold + 4 ticks; a promotion (the sabotage) 3 steps + 4 more.
     const phase = await t.step('let Flagger judge the canary with our gate', () => untilAnalysisEnds(t, run, 150_000));
     await run.load?.stop();
-    t.check('(a) our gate rolled the bad version back', {
+    t.check(ROLLED_BACK, {
       expected: EXPECTED_AFTER_ROLLBACK,
       observed: await afterRollback(t, run),
       reason: `a ${t.tunables.errorRate * 100} % error rate is below our ${GATE.minSuccessRate} % success-rate gate (Flagger ended in ${phase})`,

@@ -6,6 +6,7 @@ import { poll } from '../clusters/poll.ts';
 import { ProviderError, SCENARIO_LABEL, type ClusterConnection, type ControllerName, type Controllers, type Faults, type LogSource } from '../clusters/provider.ts';
 import type { AttemptPlan } from './attempt-plan.ts';
 import { AttemptLoads, type LoadTools } from './attempt-loads.ts';
+import { proofOf } from './check-proofs.ts';
 import { collectDiagnostics } from './diagnostics.ts';
 import type { EngineEvent, TimelineEntry } from './events.ts';
 import type { LoadMetricsTarget } from './load-metrics-target.ts';
@@ -171,8 +172,13 @@ export class Attempt implements ScenarioContext<Record<string, unknown>> {
     this.#emit({ type: 'timeline', id: this.plan.id, entry: { at: new Date().toISOString(), ...entry } });
   }
 
-  #record(check: Omit<CheckResult, 'at'>): void {
-    const full = { ...check, at: new Date().toISOString() };
+  #record(check: Omit<CheckResult, 'at' | 'proof'>): void {
+    const { scenario } = this.plan;
+    const proof = scenario.checks && proofOf(scenario, check.name, check.variant);
+    if (scenario.checks && !proof) {
+      throw new Error(`scenario ${scenario.name} made the check "${check.name}", which is not among the checks it declares (${Object.keys(scenario.checks).join('; ')})`);
+    }
+    const full = { ...check, ...(proof ? { proof } : {}), at: new Date().toISOString() };
     this.#checks.push(full);
     this.#emit({ type: 'check', id: this.plan.id, check: full });
     this.#timeline({ kind: 'check', message: `${check.status}: ${check.name}${check.variant ? ` [${check.variant}]` : ''}`, data: { expected: check.expected, observed: check.observed } });

@@ -1,3 +1,5 @@
+import type { CheckProof } from './check-proofs.ts';
+
 /** Outcome of one check. `skipped` means it could not apply here (a tool is absent), never a pass. */
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
 export type Verdict = 'pass' | 'fail' | 'error';
@@ -13,6 +15,8 @@ export interface CheckResult {
   readonly variant?: string;
   /** Cause and effect behind the observation. */
   readonly chain?: readonly string[];
+  /** How the check has been seen to fail (a sabotage the tests run), or why it cannot; absent where the scenario declares no checks. */
+  readonly proof?: CheckProof;
 }
 
 /** What decided a verdict: the first failed check, or the step that crashed. */

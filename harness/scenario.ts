@@ -1,6 +1,7 @@
 import type { KubeClient, KubeEvent } from '../clusters/kube/index.ts';
 import type { Controllers, Faults } from '../clusters/provider.ts';
 import type { LoadProfile, LoadSummary } from '../load/index.ts';
+import type { CheckSpec, SabotageSpec } from './check-proofs.ts';
 import type { Holds } from './holds.ts';
 import { resolveTunables, type TunableSpecs, type TunableValues } from './tunables.ts';
 import { TunableError } from './tunable-error.ts';
@@ -101,6 +102,14 @@ export interface Scenario<S extends TunableSpecs = TunableSpecs> {
   /** Components and add-ons the provider must supply. */
   readonly needs: { readonly components: readonly string[]; readonly addons: readonly string[] };
   readonly tunables: S;
+  /**
+   * Every check the scenario makes, by its full name. Declared, a check the body makes under
+   * another name is an error; `--list` and the reports show each with the sabotage that proves it
+   * can fail, or with why none can.
+   */
+  readonly checks?: Readonly<Record<string, CheckSpec>>;
+  /** What each value of the `sabotage` tunable breaks, and the checks it must turn to `fail`, which the tests assert. */
+  readonly sabotages?: Readonly<Record<string, SabotageSpec>>;
   /**
    * What an attempt with these tunables holds of the cluster beyond its namespace, so that
    * attempts which contend for a part run one after another and all others at once: `exclusive`

@@ -50,6 +50,7 @@ export const string = leaf<string>('a string', (value) => typeof value === 'stri
 export const number = leaf<number>('a number', (value) => typeof value === 'number');
 export const boolean = leaf<boolean>('a boolean', (value) => typeof value === 'boolean');
 /** Any JSON value, or none: `undefined` properties do not survive JSON.stringify. */
+export const isTrue = leaf<true>('true', (value) => value === true);
 export const json: Shape<unknown> = { check: () => undefined };
 /** A string Date.parse reads, such as "2026-11-25T13:52:27.836Z". */
 export const time = leaf<string>('a time such as "2026-11-25T13:52:27.836Z"', (value) => typeof value === 'string' && !Number.isNaN(Date.parse(value)));
@@ -114,6 +115,18 @@ export function tagged<const Tag extends string, const M extends Readonly<Record
       if (!isObject(value)) return mismatch(path, 'an object', value);
       const kind = value[tag];
       return tags.check(kind, keyPath(path, tag)) ?? members[kind as keyof M]!.check(value, path);
+    },
+  };
+}
+
+/** A union whose members each carry a field of their own: the field present names the member, whose shape checks the rest. */
+export function keyedBy<const M extends Readonly<Record<string, Shape<object>>>>(members: M): Shape<TypeOf<M[keyof M]>> {
+  const keys = Object.keys(members);
+  return {
+    check(value, path) {
+      if (!isObject(value)) return mismatch(path, 'an object', value);
+      const key = keys.find((k) => Object.hasOwn(value, k));
+      return key ? members[key]!.check(value, path) : mismatch(path, `an object with one of the fields ${keys.join(', ')}`, value);
     },
   };
 }

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import type { Proof } from '../harness/check-proofs.ts';
 import type { TimelineEntry } from '../harness/events.ts';
 import type { HoldMode } from '../harness/holds.ts';
 import type { CheckStatus, Verdict } from '../harness/results.ts';
 import { describeJsonSyntaxError } from './json-syntax-error.ts';
-import { array, boolean, json, literal, number, object, oneOf, optional, record, string, tagged, time, type Shape } from './json-shape.ts';
+import { array, boolean, isTrue, json, keyedBy, literal, number, object, oneOf, optional, record, string, tagged, time, type Shape } from './json-shape.ts';
 import type { RunReport } from './run-report.ts';
 
 /** A saved report.json that cannot be read, is not JSON, or is not a delivery-testbed report. */
@@ -23,6 +24,13 @@ const checkResult = object({
   at: string,
   variant: optional(string),
   chain: optional(array(string)),
+  proof: optional(
+    keyedBy({
+      provenBy: object({ provenBy: array(object({ sabotage: string, kind: oneOf<Proof['kind']>({ misconfiguration: true, harness: true }), seenIn: optional(string) })) }),
+      cannotFail: object({ cannotFail: string }),
+      unproven: object({ unproven: isTrue }),
+    }),
+  ),
 });
 
 const timelineEntry = object({

@@ -1,3 +1,4 @@
+import { checksOf } from '../harness/check-proofs.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
@@ -18,12 +19,34 @@ const tunables = {
   canary: canaryFileTunable,
 } as const;
 
+const CHECKS = {
+  rolledBack: '(a) rolled back within (threshold + 1) intervals of the first failed check',
+  weightBound: '(b) canary weight never exceeded stepWeight × the ticks before rollback',
+  afterRollback: '(c) after rollback: routes 100/0 to the primary, canary scaled to 0, phase Failed',
+  primaryUnchanged: '(d) the primary Deployment never changed (the bad version was not promoted)',
+  errorBudget: '(e) user-visible error rate',
+  eventOrder: "(f) Flagger's events came in the expected order",
+} as const;
+
 export const badCanary = defineScenario({
   name: 'bad-canary',
   summary: 'Flagger rolls back a new version that answers 5xx under load, quickly and with few users hurt',
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
   holds: (t) => canaryHolds(t.fault),
+  checks: checksOf(CHECKS),
+  sabotages: {
+    'no-metrics': {
+      kind: 'misconfiguration',
+      seenIn: 'https://docs.flagger.app/usage/metrics (a Canary analysis with no metrics judges nothing, and promotes)',
+      fails: [CHECKS.rolledBack, CHECKS.primaryUnchanged],
+    },
+    'huge-threshold': {
+      kind: 'misconfiguration',
+      seenIn: 'https://docs.flagger.app/usage/how-it-works#canary-analysis (threshold: the failed checks before a rollback)',
+      fails: [CHECKS.rolledBack],
+    },
+  },
   async run(t) {
     const { rps, errorRate, sabotage } = t.tunables;
     const pacing = pacingFrom(t.tunables);
@@ -36,7 +59,7 @@ export const badCanary = defineScenario({
       rps,
     });
     await whenNewVersion(t, { version: 'v2', errorRate });
-    const fault = await whenFault(t, run, t.tunables.fault, { interval, mayMove: ['(e) user-visible error rate'] });
+    const fault = await whenFault(t, run, t.tunables.fault, { interval, mayMove: [CHECKS.errorBudget] });
     // New revision, start, first step, `threshold` failed ticks, rollback: each a tick apart.
     const expectedTicks = pacing.threshold + 4;
     const phase = await t.step('let Flagger analyse the canary', () => untilAnalysisEnds(t, run, (expectedTicks * interval + 30) * 1000));
@@ -49,7 +72,7 @@ export const badCanary = defineScenario({
     const bound = (pacing.threshold + 1) * interval + SLACK_SECONDS;
     const took = firstFailure && rollback ? (rollback.at - firstFailure.at) / 1000 : null;
     if (took !== null) t.metric('rollback latency s', took);
-    t.check('(a) rolled back within (threshold + 1) intervals of the first failed check', {
+    t.check(CHECKS.rolledBack, {
       expected: `<= ${bound} s ((${pacing.threshold} + 1) × ${interval} s + ${SLACK_SECONDS} s slack)`,
       observed: took === null ? `first failed check ${firstFailure ? 'seen' : 'never seen'}, rollback ${rollback ? 'seen' : 'never seen'}; phase ${phase}` : `${took.toFixed(1)} s`,
       pass: took !== null && took <= bound,
@@ -58,18 +81,18 @@ export const badCanary = defineScenario({
     const ticks = started && rollback ? Math.round((rollback.at - started.at) / (interval * 1000)) : null;
     // Flagger's own word on each weight covers what polls of the routes missed (the API server away).
     const maxWeightSeen = Math.max(run.observer.maxCanaryWeight(), ...run.events.advancedWeights());
-    t.check('(b) canary weight never exceeded stepWeight × the ticks before rollback', {
+    t.check(CHECKS.weightBound, {
       expected: ticks === null ? 'a rollback to count ticks to' : `<= ${stepWeight * ticks}% (${stepWeight}% × ${ticks} ticks)`,
       observed: `${maxWeightSeen}%`,
       pass: ticks !== null && maxWeightSeen <= stepWeight * ticks,
       reason: 'a failed check halts advancement, so only healthy ticks add stepWeight',
     });
-    t.check('(c) after rollback: routes 100/0 to the primary, canary scaled to 0, phase Failed', {
+    t.check(CHECKS.afterRollback, {
       expected: EXPECTED_AFTER_ROLLBACK,
       observed: await afterRollback(t, run),
       reason: 'rollback routes all traffic to the primary and scales the canary down',
     });
-    t.check('(d) the primary Deployment never changed (the bad version was not promoted)', {
+    t.check(CHECKS.primaryUnchanged, {
       expected: 1,
       observed: run.observer.primaryTemplates.length,
       pass: run.observer.primaryTemplates.length === 1,
@@ -88,7 +111,7 @@ export const badCanary = defineScenario({
       pass: summary.requests > 0 && observedRate <= budget * 1.5 + 0.002,
       reason: 'users are hurt only through the canary weight; more errors mean traffic reached the bad version beyond its weight',
     });
-    checkEventOrder(t, "(f) Flagger's events came in the expected order", run, [
+    checkEventOrder(t, CHECKS.eventOrder, run, [
       ['new revision', FLAGGER.newRevision],
       ['analysis started', FLAGGER.start],
       ['weight advanced', FLAGGER.advance],

@@ -1,5 +1,6 @@
 import { ComponentUnavailableError } from '../clusters/components/index.ts';
 import { ProviderError, type ControllerName } from '../clusters/provider.ts';
+import { checksOf } from '../harness/check-proofs.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { appNames, demoApp, routing, type AppNames, type ConfigApp } from './config-change/config-app.ts';
@@ -65,6 +66,20 @@ export const configChange = defineScenario({
   holds({ controller, fault }) {
     const controllers = (controller === 'all' ? MECHANISMS : [controller as MechanismName]).flatMap((m) => CONTROLLER_OF[m] ?? []);
     return { ...Object.fromEntries(controllers.map((c) => [c, 'exclusive'])), ...(fault === 'restart-apiserver' ? { 'kube-apiserver': 'exclusive' } : {}) };
+  },
+  checks: checksOf(CHECKS, { variants: MECHANISMS }),
+  sabotages: {
+    'controller-not-running': {
+      kind: 'misconfiguration',
+      seenIn: 'https://github.com/stakater/Reloader#how-to-use-reloader (Reloader must run for the annotation to act); for kustomize, the generated ConfigMap edited in place, which no hash suffix follows',
+      fails: [{ check: CHECKS.oneRollout, variants: ['reloader'] }],
+    },
+    'wrong-hash': { kind: 'harness', fails: [{ check: CHECKS.rightHash, variants: ['reloader'] }] },
+    'unsafe-rollout': {
+      kind: 'misconfiguration',
+      seenIn: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-unavailable (maxUnavailable 100% and no readiness probe)',
+      fails: [{ check: CHECKS.noErrors, variants: ['kustomize'] }],
+    },
   },
   refuses({ controller, discovery, workload }) {
     if (!workload) return undefined;

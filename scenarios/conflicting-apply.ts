@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
+import { checksOf } from '../harness/check-proofs.ts';
 import { defineScenario, type ScenarioContext } from '../harness/scenario.ts';
 import { fieldConflicts, isStatus, managedFieldPaths, ownersOf, type KubeClient, type KubeObject, type KubeResponse, type KubeStatus } from '../clusters/kube/index.ts';
 import { toolCommand } from '../clusters/components/index.ts';
@@ -20,6 +21,19 @@ const tunables = {
     'break the appliers on purpose: force every apply, or write with Update (merge patch) instead of Apply',
     'always-force', 'update-instead-of-apply',
   ),
+} as const;
+
+const CHECKS = {
+  conflict: '(a) conflict: a second manager applying a different value gets 409 naming the field and its owner',
+  force: '(b) force: a forced apply takes ownership, and managedFields show the move',
+  shared: '(c) shared ownership: the same value from two managers makes both owners',
+  omission: '(d) omission: a field only the omitting manager owned is removed; a shared one is kept',
+  scale: '(e) controller vs applier: an apply of replicas after a /scale update conflicts, naming that manager and the subresource',
+  clientSide: "(f) client-side apply silently overwrites the controller's replicas, where server-side apply reports a conflict",
+  dryRun: '(g) dry run: a server-side dry run reports the conflict and persists nothing',
+  nodeLabel: '(h) node labels: a user applying a label the node agent owns gets a conflict naming the agent',
+  concurrency: '(i) concurrency: every request succeeds or gets a field conflict, and no update is lost',
+  kubectl: '(j) kubectl apply --server-side reports the conflict with the field and the owning manager',
 } as const;
 
 type Context = ScenarioContext<TunableValues<typeof tunables>>;
@@ -90,6 +104,19 @@ export const conflictingApply = defineScenario({
   // requests, and which starves them (a PATCH of theirs waits past its 30 s timeout). (h) applies a
   // label of the first node, which a sabotaged applier takes.
   holds: () => ({ 'kube-apiserver': 'exclusive', nodes: 'exclusive' }),
+  checks: checksOf(CHECKS),
+  sabotages: {
+    'always-force': {
+      kind: 'misconfiguration',
+      seenIn: 'https://github.com/grafana/tanka/issues/852 (an applier told to force past every conflict); https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts',
+      fails: [CHECKS.conflict],
+    },
+    'update-instead-of-apply': {
+      kind: 'misconfiguration',
+      seenIn: 'https://kubernetes.io/docs/reference/using-api/server-side-apply/#comparison-with-client-side-apply (a client that still writes with Update or a merge patch)',
+      fails: [CHECKS.conflict],
+    },
+  },
   async run(t) {
     const ns = t.namespace;
     const alice = applier(t, 'alice');
@@ -112,7 +139,7 @@ export const conflictingApply = defineScenario({
     const before = await t.kube.get(settingsRef);
     const conflict = await t.step('when: bob applies a different color', () => bob.apply(configMap(ns, 'settings', { color: 'green' })), { shows: managedFields(ns) });
     const afterConflict = await t.kube.get(settingsRef);
-    t.check('(a) conflict: a second manager applying a different value gets 409 naming the field and its owner', {
+    t.check(CHECKS.conflict, {
       expected: { status: 409, conflicts: [{ field: '.data.color', manager: 'alice' }], color: 'blue', resourceVersionChanged: false },
       observed: { ...outcome(conflict), color: data(afterConflict).color, resourceVersionChanged: afterConflict.metadata.resourceVersion !== before.metadata.resourceVersion },
       reason: 'Apply by a manager that does not own a field, with another value, must be refused and change nothing',
@@ -122,7 +149,7 @@ export const conflictingApply = defineScenario({
     const ownersBefore = ownersOf(afterConflict, '.data.color');
     const forced = await t.step('when: bob force-applies the color', () => bob.kube.apply(configMap(ns, 'settings', { color: 'green' }), { fieldManager: 'bob', force: true }), { shows: managedFields(ns) });
     const afterForce = await t.kube.get(settingsRef);
-    t.check('(b) force: a forced apply takes ownership, and managedFields show the move', {
+    t.check(CHECKS.force, {
       expected: { status: 200, color: 'green', ownersBefore: ['alice (Apply)'], ownersAfter: ['bob (Apply)'] },
       observed: { status: forced.status, color: data(afterForce).color, ownersBefore, ownersAfter: ownersOf(afterForce, '.data.color') },
       reason: 'force=true moves the field from every other manager to the forcing one',
@@ -131,7 +158,7 @@ export const conflictingApply = defineScenario({
     // (c)
     const shared = await t.step('when: bob applies the same size as alice', () => bob.apply(configMap(ns, 'settings', { color: 'green', size: 'small' })), { shows: managedFields(ns) });
     const afterShare = await t.kube.get(settingsRef);
-    t.check('(c) shared ownership: the same value from two managers makes both owners', {
+    t.check(CHECKS.shared, {
       expected: { status: 200, conflicts: [], owners: ['alice (Apply)', 'bob (Apply)'] },
       observed: { ...outcome(shared), owners: ownersOf(afterShare, '.data.size') },
       reason: 'applying an equal value is not a conflict; both managers then own the field',
@@ -143,7 +170,7 @@ export const conflictingApply = defineScenario({
       if (res.status !== 200) throw new Error(`alice's apply got HTTP ${res.status}: ${JSON.stringify(res.body)}`);
     }, { shows: managedFields(ns) });
     const afterOmit = await t.kube.get(settingsRef);
-    t.check('(d) omission: a field only the omitting manager owned is removed; a shared one is kept', {
+    t.check(CHECKS.omission, {
       expected: { flavor: null, size: 'small', sizeOwners: ['bob (Apply)'] },
       observed: { flavor: data(afterOmit).flavor ?? null, size: data(afterOmit).size ?? null, sizeOwners: ownersOf(afterOmit, '.data.size') },
       reason: 'SSA prunes fields a manager applied before and no longer applies, unless another manager still owns them',
@@ -160,7 +187,7 @@ export const conflictingApply = defineScenario({
       return alice.apply(deployment(ns, 'web', { replicas: 2, image: `${DEMO_IMAGE}:1` }));
     });
     const reappliedStatus = isStatus(reapplied.body) ? fieldConflicts(reapplied.body as KubeStatus) : [];
-    t.check('(e) controller vs applier: an apply of replicas after a /scale update conflicts, naming that manager and the subresource', {
+    t.check(CHECKS.scale, {
       expected: { status: 409, conflicts: [{ field: '.spec.replicas', manager: 'hpa-sim', subresource: 'scale' }], replicas: 4 },
       observed: {
         status: reapplied.status,
@@ -181,7 +208,7 @@ export const conflictingApply = defineScenario({
 /** (f): the same controller-vs-applier story with kubectl's client-side apply, beside SSA. */
 async function checkClientSideApply(t: Context, alice: ReturnType<typeof applier>, scaler: KubeClient) {
   const kubectl = await kubectlVersion();
-  const name = '(f) client-side apply silently overwrites the controller\'s replicas, where server-side apply reports a conflict';
+  const name = CHECKS.clientSide;
   if (!kubectl) return t.skip(name, 'kubectl is not on PATH; client-side apply is kubectl\'s own three-way merge');
   const ns = t.namespace;
   const story = async (deploymentName: string, applyFile: (object: KubeObject) => Promise<{ ok: boolean; detail: string }>) => {
@@ -225,7 +252,7 @@ async function checkDryRun(
     };
   });
   const after = await t.kube.get(ref);
-  t.check('(g) dry run: a server-side dry run reports the conflict and persists nothing', {
+  t.check(CHECKS.dryRun, {
     expected: { conflicting: { status: 409, conflicts: [{ field: '.data.owner', manager: 'alice' }] }, cleanStatus: 200, persisted: false },
     observed: {
       conflicting: outcome(conflicting),
@@ -272,7 +299,7 @@ async function checkNodeLabel(t: Context, alice: ReturnType<typeof applier>) {
     alice.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: node.metadata.name, labels: { [label]: `${original}-alice` } } }),
   );
   const after = await t.kube.get({ apiVersion: 'v1', kind: 'Node', name: node.metadata.name });
-  t.check('(h) node labels: a user applying a label the node agent owns gets a conflict naming the agent', {
+  t.check(CHECKS.nodeLabel, {
     expected: { status: 409, conflicts: [{ field: path, manager: owner.manager }], label: original },
     observed: { ...outcome(res), label: after.metadata.labels?.[label] ?? null },
     reason: 'labels the node agent wrote through Update belong to it; an applier must not take them silently',
@@ -345,7 +372,7 @@ async function checkConcurrency(t: Context) {
   t.metric('apply p99 ms', p99);
   t.metric('resourceVersion retries', retries);
   t.note(`${latencies.length} applies in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} applies/s, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; ${retries} resourceVersion retries`);
-  t.check('(i) concurrency: every request succeeds or gets a field conflict, and no update is lost', {
+  t.check(CHECKS.concurrency, {
     expected: { unexpectedResponses: [], lostUpdates: [], sharedOwners: managers },
     observed: { unexpectedResponses: unexpected.slice(0, 10), lostUpdates: lost.slice(0, 10), sharedOwners: ownersOf(final, '.data.shared').length },
     reason: `${managers}×${applies} applies of distinct fields plus a shared equal value, and ${updaters} Update writers retrying on stale resourceVersions (${fieldConflictCount} field conflicts, ${retries} retries)`,
@@ -354,7 +381,7 @@ async function checkConcurrency(t: Context) {
 
 /** (j): kubectl's own server-side apply reports the conflict of (a). */
 async function checkKubectl(t: Context) {
-  const name = '(j) kubectl apply --server-side reports the conflict with the field and the owning manager';
+  const name = CHECKS.kubectl;
   const version = await kubectlVersion();
   if (!version) return t.skip(name, 'kubectl is not on PATH');
   const ns = t.namespace;

@@ -1,4 +1,5 @@
 import { canaryHolds } from './canary/canary-faults.ts';
+import { checksOf } from '../harness/check-proofs.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
@@ -15,12 +16,21 @@ const tunables = {
   ),
 } as const;
 
+const CHECKS = {
+  halted: '(a) Flagger halted with "no values found"',
+  environmentProblem: '(b) the harness calls a no-data halt an environment problem, never a pass',
+} as const;
+
 export const noTraffic = defineScenario({
   name: 'no-traffic',
   summary: 'A canary with no load halts with "no values found", which the harness calls an environment problem, never a pass',
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
   holds: () => canaryHolds(),
+  checks: checksOf(CHECKS),
+  sabotages: {
+    traffic: { kind: 'harness', fails: [CHECKS.halted] },
+  },
   async run(t) {
     const { interval, threshold, stepWeight, maxWeight, sabotage } = t.tunables;
     const rps = sabotage === 'traffic' ? 50 : 0;
@@ -29,14 +39,14 @@ export const noTraffic = defineScenario({
     const halt = await t.step('let Flagger analyse a canary nobody calls', () =>
       t.waitFor('Flagger to halt for lack of metric values', async () => run.events.first(FLAGGER.noValues), (threshold + 5) * interval * 1000).catch(() => undefined),
     );
-    t.check('(a) Flagger halted with "no values found"', {
+    t.check(CHECKS.halted, {
       expected: 'a "Halt advancement no values found … probably … is not receiving traffic" event',
       observed: halt?.message ?? `no such event; events: ${run.events.events.map((e) => e.message).join(' | ') || 'none'}`,
       pass: halt !== undefined,
       reason: 'with no requests the Istio metrics for the canary are empty, and Flagger says so',
     });
     const problem = metricsProblem(run.events.events, true);
-    t.check('(b) the harness calls a no-data halt an environment problem, never a pass', {
+    t.check(CHECKS.environmentProblem, {
       expected: 'an environment problem naming the halt',
       observed: problem?.message ?? 'no problem found: the halt would have been judged by the checks',
       pass: problem instanceof EnvironmentProblem && halt !== undefined && problem.message.includes(halt.message),

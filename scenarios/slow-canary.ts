@@ -1,4 +1,5 @@
 import { canaryHolds } from './canary/canary-faults.ts';
+import { checksOf } from '../harness/check-proofs.ts';
 import { defineScenario } from '../harness/scenario.ts';
 import { sabotageTunable } from '../harness/tunables.ts';
 import { TUTORIAL_GATE } from './canary/canary-app.ts';
@@ -17,12 +18,26 @@ const tunables = {
   canary: canaryFileTunable,
 } as const;
 
+const CHECKS = {
+  onLatency: '(a) the failed checks were on latency, not success rate',
+  rolledBack: '(b) rolled back: routes 100/0 to the primary, canary scaled to 0, phase Failed',
+  primaryUnchanged: '(c) the primary Deployment never changed',
+} as const;
+
 export const slowCanary = defineScenario({
   name: 'slow-canary',
   summary: "Flagger rolls back a latency regression through its request-duration check",
   needs: { components: ['vegeta'], addons: ['flagger'] },
   tunables,
   holds: () => canaryHolds(),
+  checks: checksOf(CHECKS),
+  sabotages: {
+    'no-duration-check': {
+      kind: 'misconfiguration',
+      seenIn: 'https://docs.flagger.app/usage/metrics#builtin-metrics (request-duration, left out of the analysis)',
+      fails: [CHECKS.onLatency, CHECKS.rolledBack],
+    },
+  },
   async run(t) {
     const { rps, latencyMs, sabotage } = t.tunables;
     const { interval, threshold, stepWeight, maxWeight } = pacingFrom(t.tunables);
@@ -32,18 +47,18 @@ export const slowCanary = defineScenario({
     const phase = await t.step('let Flagger analyse the canary', () => untilAnalysisEnds(t, run, ((threshold + 4) * interval + 30) * 1000));
     await run.load!.stop();
     const halts = run.events.all(FLAGGER.failedCheck).map((e) => e.message);
-    t.check('(a) the failed checks were on latency, not success rate', {
+    t.check(CHECKS.onLatency, {
       expected: 'failed checks, none of them "success rate …"',
       observed: halts.length ? halts : 'no failed check',
       pass: halts.length > 0 && !halts.some((m) => FLAGGER.haltSuccessRate.test(m)),
       reason: "the new version answers every request correctly, only slowly: the gate's latency bound stops it",
     });
-    t.check('(b) rolled back: routes 100/0 to the primary, canary scaled to 0, phase Failed', {
+    t.check(CHECKS.rolledBack, {
       expected: EXPECTED_AFTER_ROLLBACK,
       observed: { ...(await afterRollback(t, run)), phase },
       reason: 'threshold failed checks end in a rollback',
     });
-    t.check('(c) the primary Deployment never changed', {
+    t.check(CHECKS.primaryUnchanged, {
       expected: 1,
       observed: run.observer.primaryTemplates.length,
       reason: 'a rolled-back version is never promoted',

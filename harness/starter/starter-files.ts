@@ -15,10 +15,12 @@ images:
     command: [node, -e, "require('http').createServer((q, s) => { s.statusCode = q.url === '/healthz' ? 200 : 404; s.end(q.url) }).listen(8080, process.env.POD_IP)"]
 `,
   'scenarios/my-app-ready.scenario.ts': `// A first scenario of your own: your Deployment, your image (mapped in images.yaml), a check
-// with its expected and observed values, and a sabotage that proves the check can fail.
+// with its expected and observed values, and a sabotage that proves the check can fail: the
+// scenario declares its checks, and which of them each sabotage must fail (testbed scenario --list).
 import { apply, defineScenario, sabotageTunable, type KubeObject } from 'delivery-testbed';
 
 const APP = 'my-app';
+const READY = '(a) every replica became ready';
 
 export default defineScenario({
   name: 'my-app-ready',
@@ -27,6 +29,10 @@ export default defineScenario({
   tunables: {
     replicas: { type: 'number', default: 2, min: 1, max: 5, description: 'replicas of my Deployment' },
     sabotage: sabotageTunable('a readiness probe on a path my app answers with 404', 'wrong-probe'),
+  },
+  checks: { [READY]: {} },
+  sabotages: {
+    'wrong-probe': { kind: 'misconfiguration', seenIn: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/', fails: [READY] },
   },
   async run(t) {
     const { replicas, sabotage } = t.tunables;
@@ -48,7 +54,7 @@ export default defineScenario({
     );
     const readyReplicas = async () => (await t.kube.get<KubeObject & { status?: { readyReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: t.namespace, name: APP })).status?.readyReplicas ?? 0;
     const ready = await t.waitFor('every replica to be ready', async () => (await readyReplicas()) === replicas || undefined, 30_000).then(() => replicas, readyReplicas);
-    t.check('(a) every replica became ready', {
+    t.check(READY, {
       expected: replicas,
       observed: ready,
       reason: \`the readiness probe asks \${path}, which the app answers \${path === '/healthz' ? 'with 200' : 'with 404'}\`,

@@ -223,8 +223,8 @@ async function whenSecretChanges(story: Story, fourth: ConfigState, token: () =>
   }, { shows });
   const writtenSecret = m.written((await observer.deployment()).spec.template).secret;
   t.check(CHECKS.secret, {
-    expected: { newReplicaSets: 1, hash: m.expected(fifth).secret },
-    observed: { newReplicaSets: secretChange.added.length, hash: writtenSecret ?? null },
+    expected: { newReplicaSets: 1, withinSeconds: o.rolloutSeconds, hash: m.expected(fifth).secret },
+    observed: { newReplicaSets: secretChange.added.length, withinSeconds: secretChange.seconds === undefined ? null : Number(secretChange.seconds.toFixed(1)), hash: writtenSecret ?? null },
     pass: secretChange.added.length === 1 && secretChange.seconds !== undefined && writtenSecret === m.expected(fifth).secret,
     reason: `the workload references Secret ${app.secret}; ${m.writes}`,
     variant,

@@ -5,12 +5,16 @@ import { expect } from 'chai';
 import { previousMinors, versions } from '../../clusters/components/index.ts';
 import type { ClusterInfo } from '../../clusters/embedded/index.ts';
 import { scenarioAnchor, type RunReport } from '../../reports/index.ts';
+import { WORKER_LIMIT } from '../../harness/runner.ts';
 import { defaultSuite } from '../../scenarios/index.ts';
 import { runCli, waitFor } from '../helpers/cli.ts';
 import { filesUnder } from '../helpers/files-under.ts';
 import { ourListeners, type Listener } from '../helpers/listeners.ts';
 import { closeBrowser, openReport } from '../helpers/report-browser.ts';
+import { expectDeclaredFailures } from '../helpers/sabotage-proofs.ts';
 import { sharedCluster, type ScenarioRun } from '../helpers/test-cluster.ts';
+import reloaderExample from '../../examples/reloader-named-configmap.scenario.ts';
+import strictExample from '../../examples/strict-gate.scenario.ts';
 
 
 describe('canary scenarios with the real Flagger on the embedded cluster (integration)', function () {
@@ -23,11 +27,13 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     report.scenarios.find((s) => (combination === undefined ? !s.combination : Object.entries(s.combination ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') === combination))!;
   const decidedBy = (report: RunReport, combination?: string) => entry(report, combination).attempts[0]!.decidedBy as { kind: string; name?: string };
   /** Each check's status by its letter: `(a)` → `fail`. */
+  /** How many attempts a run's arguments make: the product of its --matrix keys' value counts. */
+  const attemptsOf = (args: readonly string[]) => args.reduce((n, a, i) => (args[i - 1] === '--matrix' ? n * a.split('=')[1]!.split(',').length : n), 1);
   const statuses = (report: RunReport, combination?: string) => Object.fromEntries(entry(report, combination).checks.map((c) => [c.name.slice(0, 3), c.status]));
 
   after(() => closeBrowser());
 
-  it('passes the default suite within 6 minutes, four attempts side by side and conflicting-apply alone, every listener of ours on loopback, with Flagger shown in the report and the series charts need, config-change side by side, and no Secret value leaked', async function () {
+  it(`passes the default suite within 6 minutes, ${WORKER_LIMIT} attempts side by side and conflicting-apply alone, every listener of ours on loopback, with Flagger shown in the report and the series charts need, config-change side by side, and no Secret value leaked`, async function () {
     this.timeout(900_000);
     const listeners: Listener[] = [];
     let running = true;
@@ -43,8 +49,8 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
     expect(report.scenarios.map((s) => [s.scenario, s.verdict])).to.deep.equal(defaultSuite.map((n) => [n, 'pass']));
     expect(seconds).to.be.below(360);
     const spans = report.scenarios.map((s) => ({ name: s.scenario, from: Date.parse(s.attempts[0]!.startedAt!), to: Date.parse(s.attempts[0]!.startedAt!) + s.attempts[0]!.durationMs }));
-    expect(report.workers).to.equal(4);
-    expect(Math.max(...spans.map((x) => spans.filter((y) => y.from <= x.from && x.from < y.to).length)), 'attempts at once, at the most').to.equal(4);
+    expect(report.workers).to.equal(WORKER_LIMIT);
+    expect(Math.max(...spans.map((x) => spans.filter((y) => y.from <= x.from && x.from < y.to).length)), 'attempts at once, at the most').to.equal(WORKER_LIMIT);
     const alone = spans.find((x) => x.name === 'conflicting-apply')!;
     expect(spans.filter((x) => x !== alone && x.from < alone.to).map((x) => x.name), 'beside conflicting-apply, which holds the API server exclusively').to.deep.equal([]);
     const commands = new Set(listeners.map((l) => l.command));
@@ -121,29 +127,30 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
   describe('sabotage controls, side by side: each fails its named check', () => {
     /**
      * Runs that hold nothing another of them holds exclusively, so they share the cluster: in waves
-     * of four attempts, as many as the CLI runs at once by default.
+     * of WORKER_LIMIT attempts, as many as the CLI runs at once by default.
      */
     const runs: Record<string, ScenarioRun> = {};
     before(async function () {
       this.timeout(900_000);
       const waves: Array<Record<string, string[]>> = [
+        { 'bad-canary': ['bad-canary', '--matrix', 'sabotage=none,no-metrics,huge-threshold'] },
         {
-          'bad-canary': ['bad-canary', '--matrix', 'sabotage=none,no-metrics,huge-threshold'],
           'slow-canary': ['slow-canary', '--set', 'sabotage=no-duration-check'],
-        },
-        {
           'good-canary': ['good-canary', '--set', 'sabotage=impossible-gate'],
           'config-canary': ['config-canary', '--set', 'sabotage=untracked'],
+        },
+        {
           'no-traffic': ['no-traffic', '--set', 'sabotage=traffic'],
           'pod killed': ['good-canary', '--set', 'fault=kill-canary-pod'],
+          'strict example': ['--scenarios', 'examples', 'strict-gate-rolls-back', '--set', 'sabotage=gate-never-fails'],
         },
         {
           'canary files': ['bad-canary', '--matrix', 'canary=examples/strict-gate.yaml,examples/gate-never-fails.yaml'],
-          'strict example': ['--scenarios', 'examples', 'strict-gate-rolls-back', '--set', 'sabotage=gate-never-fails'],
           // The only run here that runs Reloader, which it holds exclusively.
           'reloader example': ['--scenarios', 'examples', 'reloader-restarts-once', '--set', 'sabotage=wrong-annotation'],
         },
       ];
+      for (const wave of waves) expect(Object.values(wave).reduce((n, args) => n + attemptsOf(args), 0), 'attempts in a wave').to.be.at.most(WORKER_LIMIT);
       for (const wave of waves) {
         const done = await Promise.all(Object.entries(wave).map(async ([key, args]) => [key, await run(args)] as const));
         for (const [key, result] of done) runs[key] = result;
@@ -216,6 +223,12 @@ describe('canary scenarios with the real Flagger on the embedded cluster (integr
         expect(decidedBy(report).name, key).to.match(/^\(a\)/);
         expect(statuses(report)['(a)'], key).to.equal('fail');
       }
+    });
+
+    it('fails, in each sabotaged run, every check each sabotage declares it fails: what --list shows as their proofs', () => {
+      for (const name of ['bad-canary', 'slow-canary', 'good-canary', 'config-canary', 'no-traffic']) expectDeclaredFailures(runs[name]!.report, name);
+      expectDeclaredFailures(runs['strict example']!.report, strictExample as never);
+      expectDeclaredFailures(runs['reloader example']!.report, reloaderExample as never);
     });
 
     it('passes good-canary when a canary pod is SIGKILLed mid-analysis, and the node restarts it', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { RunReport } from '../../reports/index.ts';
 import { filesUnder } from '../helpers/files-under.ts';
+import { expectDeclaredFailures } from '../helpers/sabotage-proofs.ts';
 import { sharedCluster, type ScenarioRun } from '../helpers/test-cluster.ts';
 
 
@@ -52,6 +53,10 @@ describe('config-change with the real Reloader, kustomize and Wave on the embedd
       expect(decidedBy(unsafe.report).name).to.match(/^\(d\) /);
       const d = attempt(unsafe.report).checks.find((c) => c.name.startsWith('(d)'))!;
       expect((d.observed as { failures: number }).failures).to.be.above(0);
+    });
+
+    it('fails, in each run, every check each sabotage declares it fails: what --list shows as their proofs', () => {
+      for (const { report } of [sabotaged, unsafe]) expectDeclaredFailures(report, 'config-change');
     });
   });
 

@@ -9,6 +9,7 @@ import type { RunReport } from '../../reports/index.ts';
 import { execa } from 'execa';
 import { cliMain, runCli, waitFor } from '../helpers/cli.ts';
 import { closeBrowser, openReport } from '../helpers/report-browser.ts';
+import { expectDeclaredFailures } from '../helpers/sabotage-proofs.ts';
 import { ownCluster } from '../helpers/test-cluster.ts';
 
 describe('conflicting-apply scenario on the embedded cluster (integration)', function () {
@@ -49,6 +50,7 @@ describe('conflicting-apply scenario on the embedded cluster (integration)', fun
       expect((decided as { name: string }).name).to.match(/^\(a\) conflict/);
       expect(result.stderr).to.match(new RegExp(`✗ conflicting-apply \\[sabotage=${s.combination!.sabotage}\\] #1: \\(a\\) conflict: .*expected \\{"status":409.*observed \\{"status":200`));
     }
+    expectDeclaredFailures(report, 'conflicting-apply');
   });
 
   it('--repeat 3 reports a pass rate over three attempts, one after another: each holds the API server exclusively', async () => {

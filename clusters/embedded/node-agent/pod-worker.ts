@@ -39,6 +39,8 @@ export class PodWorker {
   #startTime = new Date();
   #syncTimer: NodeJS.Timeout | undefined;
   #statusQueued = false;
+  /** The status the API server last accepted from us: as kubelet's status manager, we write only a change. */
+  #statusSent: string | undefined;
   #statusChain: Promise<void> = Promise.resolve();
   #startChain: Promise<void> = Promise.resolve();
   #terminating: Promise<void> | undefined;
@@ -235,9 +237,15 @@ export class PodWorker {
       await new Promise((r) => setTimeout(r, 50));
       this.#statusQueued = false;
       if (this.#closed) return;
-      await this.deps.api.patchPodStatus(this.pod, this.status()).catch((err) => {
-        if ((err as { code?: number }).code !== 404) this.deps.log(`${this.#key}: status update failed: ${(err as Error).message}`);
-      });
+      const status = this.status();
+      const text = JSON.stringify(status);
+      if (text === this.#statusSent) return;
+      await this.deps.api.patchPodStatus(this.pod, status).then(
+        () => void (this.#statusSent = text),
+        (err) => {
+          if ((err as { code?: number }).code !== 404) this.deps.log(`${this.#key}: status update failed: ${(err as Error).message}`);
+        },
+      );
     });
   }
 

@@ -1,3 +1,4 @@
+import { describeProof } from '../../../harness/check-proofs.ts';
 import type { CheckResult } from '../../../harness/results.ts';
 import type { AttemptLiveState, AttemptReport, RunReport, ScenarioReport } from '../../run-report.ts';
 import { attemptAnchor, attemptKey, entryName, isRunning } from '../run-overview.ts';
@@ -61,26 +62,34 @@ function versions(report: RunReport): string {
   return `<details class="versions"><summary>component versions (${rows.length})</summary><table>${rows.join('')}</table></details>`;
 }
 
-function checkRow(c: CheckResult, decided: boolean): string {
+/** How the check has been seen to fail, and where users make that mistake. */
+function proofCell(c: CheckResult): string {
+  if (!c.proof) return '<td></td>';
+  const seen = 'provenBy' in c.proof ? c.proof.provenBy.filter((p) => p.seenIn).map((p) => `<li>${esc(p.sabotage)}: ${esc(p.seenIn!)}</li>`) : [];
+  return `<td class="proof">${esc(describeProof(c.proof))}${seen.length ? `<ul class="seen-in">${seen.join('')}</ul>` : ''}</td>`;
+}
+
+function checkRow(c: CheckResult, decided: boolean, proofs: boolean): string {
   const chain = c.chain?.length ? `<ol class="chain">${c.chain.map((l) => `<li>${esc(l)}</li>`).join('')}</ol>` : '';
   return `<tr class="check s-${c.status}${decided ? ' decided' : ''}">
     <td class="status"><span class="mark">${MARK[c.status]}</span> ${c.status}</td>
     <td class="name">${esc(c.name)}${c.variant ? ` <span class="variant">${esc(c.variant)}</span>` : ''}${decided ? ' <span class="decider">decided the verdict</span>' : ''}</td>
     <td><pre>${esc(show(c.expected))}</pre></td>
     <td><pre>${esc(show(c.observed))}</pre></td>
-    <td>${esc(c.reason)}${chain}</td>
+    <td>${esc(c.reason)}${chain}</td>${proofs ? proofCell(c) : ''}
   </tr>`;
 }
 
 function checksTable(a: AttemptReport): string {
   const d = a.decidedBy;
-  const rows = a.checks.map((c) => checkRow(c, d?.kind === 'check' && c.name === d.name && c.status === 'fail' && a.checks.find((x) => x.name === d.name && x.status === 'fail') === c));
+  const proofs = a.checks.some((c) => c.proof);
+  const rows = a.checks.map((c) => checkRow(c, d?.kind === 'check' && c.name === d.name && c.status === 'fail' && a.checks.find((x) => x.name === d.name && x.status === 'fail') === c, proofs));
   if (d?.kind === 'step') {
     const status: Shown = 'error';
-    rows.push(`<tr class="check s-error decided"><td class="status"><span class="mark">${MARK[status]}</span> error</td><td class="name">environment: step “${esc(d.name)}” <span class="decider">decided the verdict</span></td><td colspan="3"><pre>${esc(d.error)}</pre></td></tr>`);
+    rows.push(`<tr class="check s-error decided"><td class="status"><span class="mark">${MARK[status]}</span> error</td><td class="name">environment: step “${esc(d.name)}” <span class="decider">decided the verdict</span></td><td colspan="${proofs ? 4 : 3}"><pre>${esc(d.error)}</pre></td></tr>`);
   }
   if (!rows.length) return '<p class="none">no checks yet</p>';
-  return `<table class="checks"><thead><tr><th>status</th><th>check</th><th>expected</th><th>observed</th><th>reason</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="checks"><thead><tr><th>status</th><th>check</th><th>expected</th><th>observed</th><th>reason</th>${proofs ? '<th>seen to fail</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function matrix(a: AttemptReport): string {

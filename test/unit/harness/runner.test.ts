@@ -156,3 +156,48 @@ describe('scenario runner: diagnostics of a failed attempt', () => {
     expect(d!.objects).to.deep.equal([{ kind: 'Pod', name: 'web-x', state: { phase: 'Running', ready: false, restartCount: 0, podIP: null } }]);
   });
 });
+
+describe('scenario runner: declared checks', () => {
+  const PROVEN = '(a) proven';
+  const events: EngineEvent[] = [];
+  let api: Awaited<ReturnType<typeof fakeApiServer>>;
+  let verdicts: string[] = [];
+  const scenario = (name: string, made: string) =>
+    defineScenario({
+      name,
+      summary: 'x',
+      needs: { components: [], addons: [] },
+      tunables: {},
+      checks: { [PROVEN]: {} },
+      sabotages: { 'breaks-a': { kind: 'harness', fails: [PROVEN] } },
+      async run(t) {
+        t.check(made, { expected: 1, observed: 1, reason: 'r' });
+      },
+    });
+
+  before(async () => {
+    api = await fakeApiServer(() => ({}));
+    verdicts = await runScenarios({
+      attempts: planAttempts({ scenarios: [scenario('declared', PROVEN), scenario('undeclared', '(b) made up')] as never[], settings: {}, repeat: 1 }),
+      workers: 1,
+      repeat: 1,
+      keep: false,
+      cluster: { provider: 'embedded', kubeconfig: api.kubeconfig, versions: {}, gatewayUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:2', metricsServer: 'http://127.0.0.1:2', processEnv: {} },
+      controllers: noControllers,
+      emit: (e) => events.push(e),
+    });
+  });
+  after(() => api.close());
+
+  it('records beside a declared check the sabotage that proves it can fail', () => {
+    expect(verdicts[0]).to.equal('pass');
+    const check = events.find((e) => e.type === 'check' && e.id.scenario === 'declared');
+    expect((check as { check: { proof: unknown } }).check.proof).to.deep.equal({ provenBy: [{ sabotage: 'breaks-a', kind: 'harness' }] });
+  });
+
+  it('makes a check the scenario does not declare an error naming it and the declared ones', () => {
+    expect(verdicts[1]).to.equal('error');
+    const end = events.find((e) => e.type === 'attempt-end' && e.id.scenario === 'undeclared');
+    expect((end as { decidedBy: { error: string } }).decidedBy.error).to.equal('scenario undeclared made the check "(b) made up", which is not among the checks it declares ((a) proven)');
+  });
+});
