@@ -24,7 +24,7 @@ const CHECKS = {
   weightBound: '(b) canary weight never exceeded stepWeight × the ticks before rollback',
   afterRollback: '(c) after rollback: routes 100/0 to the primary, canary scaled to 0, phase Failed',
   primaryUnchanged: '(d) the primary Deployment never changed (the bad version was not promoted)',
-  errorBudget: '(e) user-visible error rate',
+  errorBudget: '(e) user-visible error rate stayed within the budget from weight × canary error rate × time',
   eventOrder: "(f) Flagger's events came in the expected order",
 } as const;
 
@@ -105,7 +105,7 @@ export const badCanary = defineScenario({
     const observedRate = summary.requests ? failures / summary.requests : 1;
     t.metric('user-visible error rate %', observedRate * 100);
     t.metric('predicted error budget %', budget * 100);
-    t.check('(e) user-visible error rate stayed within the budget from weight × canary error rate × time', {
+    t.check(CHECKS.errorBudget, {
       expected: `<= ${(budget * 150 + 0.2).toFixed(2)}% (${(share * 100).toFixed(2)}% mean canary weight × ${errorRate} error rate, +50% and +0.2 points for sampling)`,
       observed: `${(observedRate * 100).toFixed(2)}% (${failures} of ${summary.requests} requests${fault.failures ? `; ${fault.failures} more during fault ${fault.fault}, attributed to it` : ''})`,
       pass: summary.requests > 0 && observedRate <= budget * 1.5 + 0.002,

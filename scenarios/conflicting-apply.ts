@@ -18,7 +18,7 @@ const tunables = {
   // saw no more kinds of outcome, and held the API server from every other attempt for 75 s.
   applies: { type: 'number', default: 10, min: 1, max: 1000, description: 'applies per manager in (i)' },
   sabotage: sabotageTunable(
-    'break the appliers on purpose: force every apply, or write with Update (merge patch) instead of Apply',
+    'break the appliers on purpose: force every apply (and kubectl --force-conflicts), or write with Update (merge patch) instead of Apply',
     'always-force', 'update-instead-of-apply',
   ),
 } as const;
@@ -109,12 +109,12 @@ export const conflictingApply = defineScenario({
     'always-force': {
       kind: 'misconfiguration',
       seenIn: 'https://github.com/grafana/tanka/issues/852 (an applier told to force past every conflict); https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts',
-      fails: [CHECKS.conflict],
+      fails: [CHECKS.conflict, CHECKS.scale, CHECKS.clientSide, CHECKS.dryRun, CHECKS.nodeLabel, CHECKS.kubectl],
     },
     'update-instead-of-apply': {
       kind: 'misconfiguration',
       seenIn: 'https://kubernetes.io/docs/reference/using-api/server-side-apply/#comparison-with-client-side-apply (a client that still writes with Update or a merge patch)',
-      fails: [CHECKS.conflict],
+      fails: [CHECKS.conflict, CHECKS.force, CHECKS.shared, CHECKS.omission, CHECKS.scale, CHECKS.clientSide, CHECKS.dryRun, CHECKS.nodeLabel, CHECKS.concurrency],
     },
   },
   async run(t) {
@@ -147,7 +147,7 @@ export const conflictingApply = defineScenario({
 
     // (b)
     const ownersBefore = ownersOf(afterConflict, '.data.color');
-    const forced = await t.step('when: bob force-applies the color', () => bob.kube.apply(configMap(ns, 'settings', { color: 'green' }), { fieldManager: 'bob', force: true }), { shows: managedFields(ns) });
+    const forced = await t.step('when: bob force-applies the color', () => bob.apply(configMap(ns, 'settings', { color: 'green' }), { force: true }), { shows: managedFields(ns) });
     const afterForce = await t.kube.get(settingsRef);
     t.check(CHECKS.force, {
       expected: { status: 200, color: 'green', ownersBefore: ['alice (Apply)'], ownersAfter: ['bob (Apply)'] },
@@ -387,7 +387,9 @@ async function checkKubectl(t: Context) {
   const ns = t.namespace;
   const result = await t.step('when: kubectl applies a conflicting color as bob', async () => {
     await runKubectl(t, ['apply', '--server-side', '--field-manager=alice', '-f', '-'], configMap(ns, 'kubectl-settings', { color: 'blue' }), 'alice');
-    return runKubectl(t, ['apply', '--server-side', '--field-manager=bob', '-f', '-'], configMap(ns, 'kubectl-settings', { color: 'green' }), 'bob');
+    // A pipeline told to force past every conflict passes kubectl the flag that does it.
+    const force = t.tunables.sabotage === 'always-force' ? ['--force-conflicts'] : [];
+    return runKubectl(t, ['apply', '--server-side', ...force, '--field-manager=bob', '-f', '-'], configMap(ns, 'kubectl-settings', { color: 'green' }), 'bob');
   });
   t.check(name, {
     expected: { exitCode: 'non-zero', namesField: true, namesOwner: true },
