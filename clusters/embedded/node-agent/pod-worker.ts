@@ -150,6 +150,9 @@ export class PodWorker {
         onEvent: (type, reason, message) => this.#event(type, reason, message, container.name),
       });
       await mkdir(runner.options.cwd, { recursive: true });
+      // The pod may have been deleted while its config was read: a process started now would
+      // outlive it on an address the pool hands to the next pod.
+      if (this.#terminating) return undefined;
       this.#waiting.delete(container.name);
       this.#runners.set(container.name, runner);
       runner.start();
@@ -257,6 +260,8 @@ export class PodWorker {
     this.#terminating ??= (async () => {
       clearTimeout(this.#syncTimer);
       const grace = graceMs ?? (this.pod.metadata?.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+      // A start under way sees #terminating once this awaits, and starts nothing; the runners it did start are stopped below.
+      await this.#startChain.catch(() => {});
       await Promise.all([...this.#runners.values()].map((r) => r.stop(grace)));
       await this.#statusChain;
       if (deleteFromApi) {
