@@ -39,12 +39,12 @@ export const badCanary = defineScenario({
     'no-metrics': {
       kind: 'misconfiguration',
       seenIn: 'https://docs.flagger.app/usage/metrics (a Canary analysis with no metrics judges nothing, and promotes)',
-      fails: [CHECKS.rolledBack, CHECKS.primaryUnchanged],
+      fails: Object.values(CHECKS),
     },
     'huge-threshold': {
       kind: 'misconfiguration',
       seenIn: 'https://docs.flagger.app/usage/how-it-works#canary-analysis (threshold: the failed checks before a rollback)',
-      fails: [CHECKS.rolledBack],
+      fails: [CHECKS.rolledBack, CHECKS.weightBound, CHECKS.afterRollback, CHECKS.eventOrder],
     },
   },
   async run(t) {

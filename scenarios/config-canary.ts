@@ -37,7 +37,7 @@ export const configCanary = defineScenario({
     untracked: {
       kind: 'misconfiguration',
       seenIn: 'https://docs.flagger.app/usage/how-it-works#canary-target (flagger.app/config-tracking: disabled on the ConfigMap)',
-      fails: [CHECKS.configTracked, CHECKS.primaryOldConfig],
+      fails: Object.values(CHECKS),
     },
   },
   async run(t) {

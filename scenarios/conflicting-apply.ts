@@ -109,7 +109,8 @@ export const conflictingApply = defineScenario({
     'always-force': {
       kind: 'misconfiguration',
       seenIn: 'https://github.com/grafana/tanka/issues/852 (an applier told to force past every conflict); https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts',
-      fails: [CHECKS.conflict, CHECKS.scale, CHECKS.clientSide, CHECKS.dryRun, CHECKS.nodeLabel, CHECKS.kubectl],
+      // (b): bob's forced apply in (a) already took the color, so (b) sees bob, not alice, owning it before.
+      fails: [CHECKS.conflict, CHECKS.force, CHECKS.scale, CHECKS.clientSide, CHECKS.dryRun, CHECKS.nodeLabel, CHECKS.kubectl],
     },
     'update-instead-of-apply': {
       kind: 'misconfiguration',

@@ -40,7 +40,7 @@ export const goodCanary = defineScenario({
     'impossible-gate': {
       kind: 'misconfiguration',
       seenIn: 'https://docs.flagger.app/usage/metrics#builtin-metrics (request-success-rate thresholdRange.min, here above 100)',
-      fails: [CHECKS.weightSteps, CHECKS.succeeded],
+      fails: [CHECKS.weightSteps, CHECKS.promoted, CHECKS.succeeded, CHECKS.eventOrder],
     },
   },
   async run(t) {

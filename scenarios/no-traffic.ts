@@ -29,7 +29,7 @@ export const noTraffic = defineScenario({
   holds: () => canaryHolds(),
   checks: checksOf(CHECKS),
   sabotages: {
-    traffic: { kind: 'harness', fails: [CHECKS.halted] },
+    traffic: { kind: 'harness', fails: Object.values(CHECKS) },
   },
   async run(t) {
     const { interval, threshold, stepWeight, maxWeight, sabotage } = t.tunables;

@@ -35,7 +35,7 @@ export const slowCanary = defineScenario({
     'no-duration-check': {
       kind: 'misconfiguration',
       seenIn: 'https://docs.flagger.app/usage/metrics#builtin-metrics (request-duration, left out of the analysis)',
-      fails: [CHECKS.onLatency, CHECKS.rolledBack],
+      fails: Object.values(CHECKS),
     },
   },
   async run(t) {
