@@ -72,13 +72,13 @@ export const configChange = defineScenario({
     'controller-not-running': {
       kind: 'misconfiguration',
       seenIn: 'https://github.com/stakater/Reloader#how-to-use-reloader (Reloader must run for the annotation to act); for kustomize, the generated ConfigMap edited in place, which no hash suffix follows',
-      fails: [{ check: CHECKS.oneRollout, variants: ['reloader'] }],
+      fails: [{ check: CHECKS.oneRollout, variants: ['reloader', 'reloader-annotations', 'kustomize'] }],
     },
-    'wrong-hash': { kind: 'harness', fails: [{ check: CHECKS.rightHash, variants: ['reloader'] }] },
+    'wrong-hash': { kind: 'harness', fails: [{ check: CHECKS.rightHash, variants: ['reloader', 'reloader-annotations', 'kustomize'] }] },
     'unsafe-rollout': {
       kind: 'misconfiguration',
       seenIn: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-unavailable (maxUnavailable 100% and no readiness probe)',
-      fails: [{ check: CHECKS.noErrors, variants: ['kustomize'] }],
+      fails: [{ check: CHECKS.noErrors, variants: ['reloader', 'reloader-annotations', 'kustomize'] }],
     },
   },
   refuses({ controller, discovery, workload }) {
