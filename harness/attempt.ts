@@ -106,6 +106,7 @@ export class Attempt implements ScenarioContext<Record<string, unknown>> {
     this.#emit({
       type: 'attempt-begin',
       id,
+      at: new Date(started).toISOString(),
       namespace: this.namespace,
       tunables: shownTunables(scenario.tunables, this.tunables, this.plan.settings),
       holds: this.plan.holds,

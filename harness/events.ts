@@ -39,6 +39,8 @@ export type EngineEvent =
   | {
       readonly type: 'attempt-begin';
       readonly id: AttemptId;
+      /** When it began, by the clock its duration is measured with: spans of attempts that ran one after another must not seem to overlap. */
+      readonly at: string;
       readonly namespace: string;
       readonly tunables: Readonly<Record<string, unknown>>;
       readonly holds: Holds;

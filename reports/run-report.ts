@@ -125,7 +125,7 @@ export class RunReportBuilder implements Reporter {
         scenario.attempts.push({
           attempt: event.id.attempt,
           namespace: event.namespace,
-          startedAt: new Date().toISOString(),
+          startedAt: event.at,
           holds: event.holds,
           ...(event.waited ? { waited: event.waited } : {}),
           tunables: event.tunables,

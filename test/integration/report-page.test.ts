@@ -19,8 +19,8 @@ describe('the live report.html of attempts that run side by side (browser, no cl
     const url = await server.start();
     try {
       emit({ type: 'run-begin', scenarios: ['good-canary', 'bad-canary'], repeat: 1, workers: 2, matrix: { errorRate: ['0.1'] }, provider: 'embedded', versions: {} });
-      emit({ type: 'attempt-begin', id: good, namespace: 'tb-good-canary-1', holds: { flagger: 'shared' }, tunables: {} });
-      emit({ type: 'attempt-begin', id: swept, namespace: 'tb-bad-canary-1', holds: { flagger: 'shared' }, tunables: { errorRate: '0.1' } });
+      emit({ type: 'attempt-begin', id: good, at: new Date().toISOString(), namespace: 'tb-good-canary-1', holds: { flagger: 'shared' }, tunables: {} });
+      emit({ type: 'attempt-begin', id: swept, at: new Date().toISOString(), namespace: 'tb-bad-canary-1', holds: { flagger: 'shared' }, tunables: { errorRate: '0.1' } });
       emit({ type: 'step-begin', id: good, step: 'when: v2 is deployed' });
       emit({ type: 'step-begin', id: swept, step: 'then: Flagger rolls back' });
       emit({ type: 'wait-begin', id: swept, what: 'Canary web to be Failed', timeoutMs: 60_000 });

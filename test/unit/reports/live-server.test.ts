@@ -47,7 +47,7 @@ describe('the live report server (--serve)', () => {
     server = new LiveReportServer(builder);
     url = await server.start();
     emit({ type: 'run-begin', scenarios: ['demo'], repeat: 1, workers: 1, provider: 'embedded', versions: {} });
-    emit({ type: 'attempt-begin', id, namespace: 'tb-demo-1', holds: {}, tunables: {} });
+    emit({ type: 'attempt-begin', id, at: new Date().toISOString(), namespace: 'tb-demo-1', holds: {}, tunables: {} });
   });
   afterEach(() => server.stop());
 

@@ -13,7 +13,7 @@ const id = (attempt: number) => ({ scenario: 'demo', attempt });
 /** Two attempts: check "steady" passes both times, "wobbly" passes once and fails once, "absent" is skipped. */
 function events(): EngineEvent[] {
   const attempt = (n: number, wobbly: 'pass' | 'fail'): EngineEvent[] => [
-    { type: 'attempt-begin', id: id(n), namespace: `tb-demo-${n}`, holds: {}, tunables: { replicas: 3 } },
+    { type: 'attempt-begin', id: id(n), at: new Date().toISOString(), namespace: `tb-demo-${n}`, holds: {}, tunables: { replicas: 3 } },
     { type: 'step-begin', id: id(n), step: 'deploy' },
     { type: 'step-end', id: id(n), step: 'deploy', ok: true, durationMs: 5 },
     { type: 'check', id: id(n), check: { name: 'steady', status: 'pass', expected: 1, observed: 1, reason: 'r', at } },
@@ -73,7 +73,7 @@ describe('reports of checks with variants', () => {
     const builder = new RunReportBuilder();
     const all: EngineEvent[] = [
       { type: 'run-begin', scenarios: ['demo'], repeat: 1, workers: 1, provider: 'embedded', versions: {} },
-      { type: 'attempt-begin', id: id(1), namespace: 'tb-demo-1', holds: {}, tunables: {} },
+      { type: 'attempt-begin', id: id(1), at: new Date().toISOString(), namespace: 'tb-demo-1', holds: {}, tunables: {} },
       check('(a) one rollout', 'reloader', 'pass'),
       check('(b) right hash', 'reloader', 'pass'),
       check('(a) one rollout', 'kustomize', 'fail'),
@@ -117,11 +117,11 @@ describe('reports of a failed attempt with diagnostics', () => {
     const builder = new RunReportBuilder();
     const all: EngineEvent[] = [
       { type: 'run-begin', scenarios: ['demo'], repeat: 2, workers: 1, provider: 'embedded', versions: {} },
-      { type: 'attempt-begin', id: id(1), namespace: 'tb-demo-1', holds: {}, tunables: {} },
+      { type: 'attempt-begin', id: id(1), at: new Date().toISOString(), namespace: 'tb-demo-1', holds: {}, tunables: {} },
       { type: 'check', id: id(1), check: { name: 'rolled back', status: 'fail', expected: true, observed: false, reason: 'r', at } },
       { type: 'diagnostics', id: id(1), diagnostics },
       { type: 'attempt-end', id: id(1), verdict: 'fail', decidedBy: { kind: 'check', name: 'rolled back' }, durationMs: 1, metrics: {} },
-      { type: 'attempt-begin', id: id(2), namespace: 'tb-demo-2', holds: {}, tunables: {} },
+      { type: 'attempt-begin', id: id(2), at: new Date().toISOString(), namespace: 'tb-demo-2', holds: {}, tunables: {} },
       { type: 'check', id: id(2), check: { name: 'rolled back', status: 'pass', expected: true, observed: true, reason: 'r', at } },
       { type: 'attempt-end', id: id(2), verdict: 'pass', decidedBy: { kind: 'checks' }, durationMs: 1, metrics: {} },
       { type: 'run-end', durationMs: 2 },

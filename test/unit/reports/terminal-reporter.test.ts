@@ -17,8 +17,8 @@ function sweep(): EngineEvent[] {
   const high: AttemptId = { scenario: 'bad-canary', attempt: 1, combination: { errorRate: '0.5' } };
   return [
     { type: 'run-begin', scenarios: ['bad-canary'], repeat: 1, workers: 2, matrix: { errorRate: ['0.01', '0.5'] }, provider: 'embedded', versions: {} },
-    { type: 'attempt-begin', id: low, namespace: 'tb-bad-canary-1', holds: {}, tunables: {} },
-    { type: 'attempt-begin', id: high, namespace: 'tb-bad-canary-2', holds: {}, tunables: {}, waited: { ms: 1500, reason: 'all 1 workers were busy' } },
+    { type: 'attempt-begin', id: low, at: new Date().toISOString(), namespace: 'tb-bad-canary-1', holds: {}, tunables: {} },
+    { type: 'attempt-begin', id: high, at: new Date().toISOString(), namespace: 'tb-bad-canary-2', holds: {}, tunables: {}, waited: { ms: 1500, reason: 'all 1 workers were busy' } },
     { type: 'step-begin', id: low, step: 'let Flagger analyse the canary' },
     { type: 'step-begin', id: high, step: 'let Flagger analyse the canary' },
     { type: 'wait-begin', id: high, what: 'Flagger to end the analysis', timeoutMs: 1000 },
