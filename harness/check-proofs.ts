@@ -57,7 +57,8 @@ export interface ProofRow {
   readonly proof: CheckProof;
 }
 
-const checkOf = (f: FailedCheck) => (typeof f === 'string' ? f : f.check);
+/** The name of the check a sabotage fails. */
+export const checkOf = (f: FailedCheck) => (typeof f === 'string' ? f : f.check);
 
 /** The proof of one check in one variant: the sabotages declared to fail it there, else its reason, else none. */
 export function proofOf(scenario: ProofDeclarations, check: string, variant?: string): CheckProof | undefined {

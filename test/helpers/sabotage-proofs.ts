@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import type { FailedCheck } from '../../harness/check-proofs.ts';
+import { checkOf } from '../../harness/check-proofs.ts';
 import type { Scenario } from '../../harness/scenario.ts';
 import type { RunReport } from '../../reports/index.ts';
 import { scenarios } from '../../scenarios/index.ts';
-
-const checkOf = (f: FailedCheck) => (typeof f === 'string' ? f : f.check);
 
 /**
  * Each sabotaged attempt of a run (its `sabotage` set or swept by --matrix) failed every check its
